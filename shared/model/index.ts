@@ -1,0 +1,5 @@
+export * from './profile';
+export * from './modes';
+export * from './matrix';
+export * from './geometry';
+export * from './evaluator';

@@ -1,0 +1,117 @@
+// Plane popcounts P_ij for every output of one vector, computed from bit-packed input planes.
+//
+// P_ij[m] = sum_r x_i[r] AND w_j[r][m] is an (input planes x rows) by (rows x columns) product of
+// bit matrices. Rather than AND-and-popcount every (i, j, m), the rows are cut into chunks of
+// `chunkRows` and, once per weight load, a table holds for every chunk and every bit pattern of
+// that chunk the column sums of the weight bits of the rows the pattern selects (the "method of
+// four Russians"). One input plane then costs one table row per chunk, skipped when the plane's
+// chunk is all zeros, as it mostly is for ReLU activations.
+//
+// The column sums are packed several to a double (lanes of `laneBits` bits): additions of packed
+// lanes stay exact below 2^53 and carry nothing between lanes, since a lane never exceeds N.
+import type { IntMatrix } from './matrix';
+import type { DieProfile } from './profile';
+
+/** Budget for the table, in doubles; above it the chunks get narrower. */
+const TABLE_BUDGET = 4 * 1024 * 1024;
+const MAX_CHUNK_ROWS = 8;
+
+export interface PlanePopcounter {
+  /** chunk width in rows (pattern bits) */
+  readonly chunkRows: number;
+  /**
+   * Fill `out` (length outputs * BX * BW, index m * BX*BW + i * BW + j) with the plane popcounts
+   * of the vector at `vectors[offset .. offset + N)`. Returns the row of the first out-of-range
+   * input, or -1 when all inputs are valid.
+   */
+  popcounts(vectors: Int32Array, offset: number, out: Int32Array): number;
+}
+
+export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix): PlanePopcounter {
+  const { rows, outputs, inputBits: bx, weightBits: bw } = profile;
+  const columns = outputs * bw;
+  const laneBits = Math.max(1, Math.ceil(Math.log2(rows + 1)));
+  const lanes = Math.max(1, Math.floor(52 / laneBits));
+  const laneScale = 2 ** laneBits;
+  const invLaneScale = 1 / laneScale;
+  const words = Math.ceil(columns / lanes);
+
+  let chunkRows = MAX_CHUNK_ROWS;
+  while (chunkRows > 1 && Math.ceil(rows / chunkRows) * 2 ** chunkRows * words > TABLE_BUDGET) chunkRows--;
+  const chunks = Math.ceil(rows / chunkRows);
+  const patterns = 2 ** chunkRows;
+
+  // table[(c * patterns + pattern) * words + d]: packed column sums of the selected rows of chunk c.
+  const table = new Float64Array(chunks * patterns * words);
+  const rowWord = new Float64Array(words);
+  for (let c = 0; c < chunks; c++) {
+    const chunkBase = c * patterns * words;
+    for (let bit = 0; bit < chunkRows; bit++) {
+      const r = c * chunkRows + bit;
+      rowWord.fill(0);
+      if (r < rows) {
+        for (let m = 0; m < outputs; m++) {
+          const w = weights.data[r * outputs + m] as number;
+          for (let j = 0; j < bw; j++) {
+            if ((w >> j) & 1) {
+              const col = m * bw + j;
+              const d = Math.floor(col / lanes);
+              rowWord[d] = (rowWord[d] as number) + 2 ** (laneBits * (col - d * lanes));
+            }
+          }
+        }
+      }
+      // every pattern whose highest set bit is `bit` = the same pattern without it, plus this row
+      const first = 1 << bit;
+      for (let p = first; p < first << 1; p++) {
+        const dst = chunkBase + p * words;
+        const src = chunkBase + (p - first) * words;
+        for (let d = 0; d < words; d++) table[dst + d] = (table[src + d] as number) + (rowWord[d] as number);
+      }
+    }
+  }
+
+  const inputMask = ~(2 ** bx - 1);
+  const pattern = new Int32Array(bx * chunks);
+  const acc = new Float64Array(bx * words);
+  const planes = bx * bw;
+
+  function popcounts(vectors: Int32Array, offset: number, out: Int32Array): number {
+    pattern.fill(0);
+    for (let r = 0; r < rows; r++) {
+      let x = vectors[offset + r] as number;
+      if (x === 0) continue;
+      if ((x & inputMask) !== 0) return r;
+      const c = (r / chunkRows) | 0;
+      const bit = 1 << (r - c * chunkRows);
+      for (let i = 0; x !== 0; i++, x >>>= 1) {
+        if (x & 1) pattern[i * chunks + c] |= bit;
+      }
+    }
+    acc.fill(0);
+    for (let i = 0; i < bx; i++) {
+      const accBase = i * words;
+      for (let c = 0; c < chunks; c++) {
+        const p = pattern[i * chunks + c] as number;
+        if (p === 0) continue;
+        const base = (c * patterns + p) * words;
+        for (let d = 0; d < words; d++) acc[accBase + d] += table[base + d] as number;
+      }
+    }
+    for (let i = 0; i < bx; i++) {
+      let col = 0;
+      for (let d = 0; d < words; d++) {
+        let v = acc[i * words + d] as number;
+        for (let lane = 0; lane < lanes && col < columns; lane++, col++) {
+          const q = Math.floor(v * invLaneScale);
+          const m = (col / bw) | 0;
+          out[m * planes + i * bw + (col - m * bw)] = v - q * laneScale;
+          v = q;
+        }
+      }
+    }
+    return -1;
+  }
+
+  return { chunkRows, popcounts };
+}
