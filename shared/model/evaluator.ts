@@ -1,5 +1,5 @@
 // The fast, bit-exact reference model of the die (spec section 3), evaluating batches of vectors.
-import { planeCounts, planeGeometry, type PlaneCounts, type PlaneGeometry } from './geometry';
+import { PlaneClass, planeClass, planeCounts, planeGeometry, type PlaneCounts, type PlaneGeometry } from './geometry';
 import { inputRange, weightRange, type IntMatrix } from './matrix';
 import { resolveMode, type Mode, type ModeConfig } from './modes';
 import { createPlanePopcounter } from './plane-popcounts';
@@ -57,6 +57,21 @@ export interface DieModel {
 
 interface LevelPlan extends SaliencyLevel, PlaneCounts {
   readonly energyPj: number;
+  /** the planes ordered digital, then analog, then skipped */
+  readonly planeOrder: readonly number[];
+}
+
+/** Level plans as flat typed arrays, indexed by level, for a monomorphic hot loop. */
+function flattenPlans(plans: readonly LevelPlan[], planes: number) {
+  const planeOrder = new Int32Array(plans.length * planes);
+  plans.forEach((lp, l) => planeOrder.set(lp.planeOrder, l * planes));
+  return {
+    planeOrder,
+    nDigital: Int32Array.from(plans, (lp) => lp.nDigital),
+    nAnalog: Int32Array.from(plans, (lp) => lp.nAnalog),
+    nSkipped: Int32Array.from(plans, (lp) => lp.nSkipped),
+    energyPj: Float64Array.from(plans, (lp) => lp.energyPj),
+  };
 }
 
 /** Load weights (N x M) into a model of the die; the weights are checked and prepared once. */
@@ -82,9 +97,16 @@ export function createDieModel(profile: DieProfile, weights: IntMatrix): DieMode
 
   const plan = (level: SaliencyLevel, saliencyPj: number): LevelPlan => {
     const counts = planeCounts(geometry, level);
-    return { ...level, ...counts, energyPj: counts.nDigital * eD + counts.nAnalog * eA + saliencyPj };
+    const ofClass = (c: PlaneClass) =>
+      Array.from(significance.keys()).filter((p) => planeClass(significance[p] as number, level) === c);
+    return {
+      ...level,
+      ...counts,
+      energyPj: counts.nDigital * eD + counts.nAnalog * eA + saliencyPj,
+      planeOrder: [PlaneClass.Digital, PlaneClass.Analog, PlaneClass.Skipped].flatMap(ofClass),
+    };
   };
-  const osaPlans = profile.levels.map((l) => plan(l, eSal));
+  const plans = profile.levels.map((l) => plan(l, eSal));
   const salientPlanes = Int32Array.from(
     Array.from(saliencyPlane.entries())
       .filter(([, s]) => s === 1)
@@ -116,8 +138,12 @@ export function createDieModel(profile: DieProfile, weights: IntMatrix): DieMode
       energyPj: new Float64Array(macs),
       codes: options.codes ? new Int16Array(macs * planes) : null,
     };
-    const codes = out.codes;
+    const { exact: exactOut, digital: digitalOut, analog: analogOut, yhat: yhatOut, codes } = out;
+    const { level: levelOut, saliency: saliencyOut, nDigital, nAnalog, nSkipped, energyPj } = out;
     const pc = new Int32Array(outputs * planes);
+    const fixedLevel = fixedPlan ? plans.length : -1;
+    const allPlans = fixedPlan ? [...plans, fixedPlan] : plans;
+    const flat = flattenPlans(allPlans, planes);
 
     for (let v = 0; v < count; v++) {
       const badRow = popcounter.popcounts(vectors.data, v * rows, pc);
@@ -125,51 +151,56 @@ export function createDieModel(profile: DieProfile, weights: IntMatrix): DieMode
       for (let m = 0; m < outputs; m++) {
         const mac = v * outputs + m;
         const base = m * planes;
-        let lp: LevelPlan;
-        if (fixedPlan) {
-          lp = fixedPlan;
-        } else {
+        let level = fixedLevel;
+        if (level < 0) {
           let s = 0;
           for (let q = 0; q < salientPlanes.length; q++) {
             const p = salientPlanes[q] as number;
             s += (planeWeight[p] as number) * (pc[base + p] as number);
           }
-          let level = 0;
+          level = 0;
           while (level < thresholds.length && s > (thresholds[level] as number)) level++;
-          out.saliency[mac] = s;
-          out.level[mac] = level;
-          lp = osaPlans[level] as LevelPlan;
+          saliencyOut[mac] = s;
+          levelOut[mac] = level;
         }
-        const b = lp.boundary;
-        const t = lp.skip;
-        let exact = 0;
+        // plane lists of this level: [digital | analog | skipped], so the loops run without branches
+        const order = level * planes;
+        const endDigital = order + (flat.nDigital[level] as number);
+        const endAnalog = endDigital + (flat.nAnalog[level] as number);
+        const end = order + planes;
         let dig = 0;
         let ana = 0;
-        const codeBase = mac * planes;
-        for (let p = 0; p < planes; p++) {
-          const count = pc[base + p] as number;
-          const pw = planeWeight[p] as number;
-          const k = significance[p] as number;
-          exact += pw * count;
-          if (k >= b) {
-            dig += pw * count;
-            if (codes) codes[codeBase + p] = NOT_ANALOG;
-          } else if (k >= t) {
-            const code = idealCode[count] as number;
-            ana += pw * code;
-            if (codes) codes[codeBase + p] = code;
-          } else if (codes) {
-            codes[codeBase + p] = NOT_ANALOG;
+        let rest = 0; // signed sum of the non-digital planes: exact = D + rest
+        for (let q = order; q < endDigital; q++) {
+          const p = flat.planeOrder[q] as number;
+          dig += (planeWeight[p] as number) * (pc[base + p] as number);
+        }
+        for (let q = endDigital; q < endAnalog; q++) {
+          const p = flat.planeOrder[q] as number;
+          const n = pc[base + p] as number;
+          ana += (planeWeight[p] as number) * (idealCode[n] as number);
+          rest += (planeWeight[p] as number) * n;
+        }
+        for (let q = endAnalog; q < end; q++) {
+          const p = flat.planeOrder[q] as number;
+          rest += (planeWeight[p] as number) * (pc[base + p] as number);
+        }
+        if (codes) {
+          const codeBase = mac * planes;
+          codes.fill(NOT_ANALOG, codeBase, codeBase + planes);
+          for (let q = endDigital; q < endAnalog; q++) {
+            const p = flat.planeOrder[q] as number;
+            codes[codeBase + p] = idealCode[pc[base + p] as number] as number;
           }
         }
-        out.exact[mac] = exact;
-        out.digital[mac] = dig;
-        out.analog[mac] = ana;
-        out.yhat[mac] = dig + (ana * rows) / adcTop;
-        out.nDigital[mac] = lp.nDigital;
-        out.nAnalog[mac] = lp.nAnalog;
-        out.nSkipped[mac] = lp.nSkipped;
-        out.energyPj[mac] = lp.energyPj;
+        exactOut[mac] = dig + rest;
+        digitalOut[mac] = dig;
+        analogOut[mac] = ana;
+        yhatOut[mac] = dig + (ana * rows) / adcTop;
+        nDigital[mac] = flat.nDigital[level] as number;
+        nAnalog[mac] = flat.nAnalog[level] as number;
+        nSkipped[mac] = flat.nSkipped[level] as number;
+        energyPj[mac] = flat.energyPj[level] as number;
       }
     }
     return out;

@@ -27,7 +27,16 @@ export interface PlanePopcounter {
   popcounts(vectors: Int32Array, offset: number, out: Int32Array): number;
 }
 
-export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix): PlanePopcounter {
+export interface PlanePopcounterOptions {
+  /** force a chunk width (1..8); by default the widest whose table fits the budget */
+  readonly chunkRows?: number;
+}
+
+export function createPlanePopcounter(
+  profile: DieProfile,
+  weights: IntMatrix,
+  options: PlanePopcounterOptions = {},
+): PlanePopcounter {
   const { rows, outputs, inputBits: bx, weightBits: bw } = profile;
   const columns = outputs * bw;
   const laneBits = Math.max(1, Math.ceil(Math.log2(rows + 1)));
@@ -36,8 +45,8 @@ export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix): 
   const invLaneScale = 1 / laneScale;
   const words = Math.ceil(columns / lanes);
 
-  let chunkRows = MAX_CHUNK_ROWS;
-  while (chunkRows > 1 && Math.ceil(rows / chunkRows) * 2 ** chunkRows * words > TABLE_BUDGET) chunkRows--;
+  let chunkRows = options.chunkRows ?? MAX_CHUNK_ROWS;
+  while (options.chunkRows === undefined && chunkRows > 1 && Math.ceil(rows / chunkRows) * 2 ** chunkRows * words > TABLE_BUDGET) chunkRows--;
   const chunks = Math.ceil(rows / chunkRows);
   const patterns = 2 ** chunkRows;
 
@@ -75,6 +84,8 @@ export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix): 
   const pattern = new Int32Array(bx * chunks);
   const acc = new Float64Array(bx * words);
   const planes = bx * bw;
+  // where column (m, j) lands in the output, less the input plane's offset i * BW
+  const columnOffset = Int32Array.from({ length: columns }, (_, col) => Math.floor(col / bw) * planes + (col % bw));
 
   function popcounts(vectors: Int32Array, offset: number, out: Int32Array): number {
     pattern.fill(0);
@@ -88,14 +99,59 @@ export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix): 
         if (x & 1) pattern[i * chunks + c] |= bit;
       }
     }
-    acc.fill(0);
+    // Accumulate in registers, eight (then four, then one) packed words at a time: V8 keeps
+    // locals in registers, where a typed-array accumulator would cost a load and a store per add.
     for (let i = 0; i < bx; i++) {
-      const accBase = i * words;
-      for (let c = 0; c < chunks; c++) {
-        const p = pattern[i * chunks + c] as number;
-        if (p === 0) continue;
-        const base = (c * patterns + p) * words;
-        for (let d = 0; d < words; d++) acc[accBase + d] += table[base + d] as number;
+      const pBase = i * chunks;
+      const o = i * words;
+      let d = 0;
+      for (; d + 8 <= words; d += 8) {
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (let c = 0; c < chunks; c++) {
+          const p = pattern[pBase + c] as number;
+          if (p === 0) continue;
+          const t = (c * patterns + p) * words + d;
+          a0 += table[t] as number;
+          a1 += table[t + 1] as number;
+          a2 += table[t + 2] as number;
+          a3 += table[t + 3] as number;
+          a4 += table[t + 4] as number;
+          a5 += table[t + 5] as number;
+          a6 += table[t + 6] as number;
+          a7 += table[t + 7] as number;
+        }
+        acc[o + d] = a0;
+        acc[o + d + 1] = a1;
+        acc[o + d + 2] = a2;
+        acc[o + d + 3] = a3;
+        acc[o + d + 4] = a4;
+        acc[o + d + 5] = a5;
+        acc[o + d + 6] = a6;
+        acc[o + d + 7] = a7;
+      }
+      for (; d + 4 <= words; d += 4) {
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (let c = 0; c < chunks; c++) {
+          const p = pattern[pBase + c] as number;
+          if (p === 0) continue;
+          const t = (c * patterns + p) * words + d;
+          a0 += table[t] as number;
+          a1 += table[t + 1] as number;
+          a2 += table[t + 2] as number;
+          a3 += table[t + 3] as number;
+        }
+        acc[o + d] = a0;
+        acc[o + d + 1] = a1;
+        acc[o + d + 2] = a2;
+        acc[o + d + 3] = a3;
+      }
+      for (; d < words; d++) {
+        let a0 = 0;
+        for (let c = 0; c < chunks; c++) {
+          const p = pattern[pBase + c] as number;
+          if (p !== 0) a0 += table[(c * patterns + p) * words + d] as number;
+        }
+        acc[o + d] = a0;
       }
     }
     for (let i = 0; i < bx; i++) {
@@ -104,8 +160,7 @@ export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix): 
         let v = acc[i * words + d] as number;
         for (let lane = 0; lane < lanes && col < columns; lane++, col++) {
           const q = Math.floor(v * invLaneScale);
-          const m = (col / bw) | 0;
-          out[m * planes + i * bw + (col - m * bw)] = v - q * laneScale;
+          out[(columnOffset[col] as number) + i * bw] = v - q * laneScale;
           v = q;
         }
       }
