@@ -33,3 +33,9 @@ export function inputRange(inputBits: number): readonly [number, number] {
 export function weightRange(weightBits: number): readonly [number, number] {
   return [-(2 ** (weightBits - 1)), 2 ** (weightBits - 1) - 1];
 }
+
+/** Rows start..end of a matrix as a view (no copy). */
+export function rowSlice(m: IntMatrix, start: number, end: number): IntMatrix {
+  const e = Math.min(end, m.rows);
+  return { rows: e - start, cols: m.cols, data: m.data.subarray(start * m.cols, e * m.cols) };
+}

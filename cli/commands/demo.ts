@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { summarize } from '../../shared/analysis/summary';
+import { SPEC_HCIM_SNR_DB, SPEC_OSA } from '../../shared/analysis/spec-figures';
+import { createDieModel } from '../../shared/model/evaluator';
+import { DEFAULT_PROFILE } from '../../shared/model/profile';
+import { generateWorkload } from '../../shared/workload/generators';
+import { writeChunk, type CliIo } from '../io';
+import { integerIn } from '../options';
+
+const db = (v: number | null) => (v === null ? 'inf' : v.toFixed(1));
+const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+
+export function addDemoCommand(program: Command, io: CliIo): void {
+  program
+    .command('demo')
+    .description('the reference model on the relu workload, side by side with the figures of spec section 6')
+    .option('--vectors <T>', 'number of vectors', integerIn(1, 1_000_000), 4000)
+    .option('--seed <S>', 'PRNG seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
+    .action(async (o: { vectors: number; seed: number }) => {
+      const p = DEFAULT_PROFILE;
+      const w = generateWorkload(p, { kind: 'relu', vectors: o.vectors, seed: o.seed });
+      const model = createDieModel(p, w.weights);
+      const lines: string[] = [
+        'OSA-Bench: reference model demo (the bench app, drivers and simulated board come in later releases)',
+        `relu workload, ${o.vectors} vectors, seed ${o.seed}, default die profile (N=${p.rows}, M=${p.outputs}, 8b x 8b, ADC ${p.adcBits}b)`,
+        '',
+        'hcim, t=0     b:  ' + SPEC_HCIM_SNR_DB.map((r) => String(r.boundary).padStart(6)).join(''),
+        '  model SNR dB:   ' +
+          SPEC_HCIM_SNR_DB.map((r) => db(summarize(p, model.evaluate(w.vectors, { mode: 'hcim', boundary: r.boundary })).snrDb).padStart(6)).join(''),
+        '  spec  SNR dB:   ' + SPEC_HCIM_SNR_DB.map((r) => db(r.snrDb).padStart(6)).join(''),
+        '',
+      ];
+      const osa = summarize(p, model.evaluate(w.vectors, { mode: 'osa' }));
+      const dcim = summarize(p, model.evaluate(w.vectors, { mode: 'dcim' }));
+      lines.push(
+        '                      model                      spec',
+        `osa level mix         ${osa.levelMix.map(pct).join(' / ').padEnd(27)}${SPEC_OSA.levelMix.map(pct).join(' / ')}`,
+        `osa SNR per level dB  ${osa.snrDbPerLevel.map(db).join(' / ').padEnd(27)}${SPEC_OSA.snrDbPerLevel.join(' / ')}`,
+        `osa SNR overall dB    ${db(osa.snrDb).padEnd(27)}${SPEC_OSA.snrDb}`,
+        `planes D / A / skip   ${[osa.meanPlanes.digital, osa.meanPlanes.analog, osa.meanPlanes.skipped].map((v) => v.toFixed(1)).join(' / ').padEnd(27)}${Object.values(SPEC_OSA.meanPlanes).join(' / ')}`,
+        `gain vs dcim          ${osa.gainVsDcim.toFixed(3).padEnd(27)}${SPEC_OSA.gainVsDcim}`,
+        `dcim TOPS/W           ${dcim.topsPerWatt.toFixed(2).padEnd(27)}${SPEC_OSA.dcimTopsPerWatt}`,
+        '',
+        `vectors ${w.vectorsHash}`,
+        `weights ${w.weightsHash}`,
+        'See docs/model.md for the model and `osa-bench --help` for the commands.',
+      );
+      await writeChunk(io.stdout, `${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,12 @@
+// What a command needs from the outside world, injected so tests run commands in-process.
+import type { Writable } from 'node:stream';
+
+export interface CliIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+/** Write and wait for the stream to drain when its buffer is full, so large outputs stream. */
+export async function writeChunk(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+}

@@ -1,0 +1,33 @@
+// Runs the CLI and maps every failure to a message and an exit code; it never throws.
+import { CommanderError } from 'commander';
+import { DataFileError } from '../shared/io/data-file-error';
+import { ModeConfigError } from '../shared/model/modes';
+import { ProfileError } from '../shared/model/profile';
+import { InputRangeError } from '../shared/model/evaluator';
+import type { CliIo } from './io';
+import { createProgram } from './program';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Errors that describe the user's input: reported as one clear line, with exit code 2. */
+function isInputError(e: unknown): e is Error {
+  return e instanceof DataFileError || e instanceof ProfileError || e instanceof ModeConfigError || e instanceof InputRangeError;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    if (isInputError(e)) {
+      io.stderr.write(`osa-bench: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr.write(`osa-bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_FAILURE;
+  }
+}
