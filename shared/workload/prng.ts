@@ -33,23 +33,7 @@ export function createPrng(seed: number, stream = 0): Prng {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in 0..2^53-1, got ${seed}`);
   const hi = Math.floor(seed / 2 ** 32);
   const mix = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(stream + 1, 0x632be5ab));
-  let a = mix();
-  let b = mix();
-  let c = mix();
-  let d = mix();
-  if ((a | b | c | d) === 0) a = 1; // the all-zero state is a fixed point
-
-  const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result;
-  };
+  const nextUint32 = xoshiro128StarStar(mix(), mix(), mix(), mix());
   const nextFloat = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
   let spare: number | null = null;
   return {
@@ -68,6 +52,22 @@ export function createPrng(seed: number, stream = 0): Prng {
       spare = r * Math.sin(2 * Math.PI * u2);
       return r * Math.cos(2 * Math.PI * u2);
     },
+  };
+}
+
+/** The generator on a raw 128-bit state (a, b, c, d), as in the reference C code. */
+export function xoshiro128StarStar(a: number, b: number, c: number, d: number): () => number {
+  if ((a | b | c | d) === 0) a = 1; // the all-zero state is a fixed point
+  return () => {
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return result;
   };
 }
 
