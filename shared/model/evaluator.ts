@@ -143,7 +143,8 @@ export function createDieModel(profile: DieProfile, weights: IntMatrix): DieMode
     const pc = new Int32Array(outputs * planes);
     const fixedLevel = fixedPlan ? plans.length : -1;
     const allPlans = fixedPlan ? [...plans, fixedPlan] : plans;
-    const flat = flattenPlans(allPlans, planes);
+    const { planeOrder, nDigital: digitalCount, nAnalog: analogCount, nSkipped: skippedCount, energyPj: levelEnergy } =
+      flattenPlans(allPlans, planes);
 
     for (let v = 0; v < count; v++) {
       const badRow = popcounter.popcounts(vectors.data, v * rows, pc);
@@ -165,31 +166,31 @@ export function createDieModel(profile: DieProfile, weights: IntMatrix): DieMode
         }
         // plane lists of this level: [digital | analog | skipped], so the loops run without branches
         const order = level * planes;
-        const endDigital = order + (flat.nDigital[level] as number);
-        const endAnalog = endDigital + (flat.nAnalog[level] as number);
+        const endDigital = order + (digitalCount[level] as number);
+        const endAnalog = endDigital + (analogCount[level] as number);
         const end = order + planes;
         let dig = 0;
         let ana = 0;
         let rest = 0; // signed sum of the non-digital planes: exact = D + rest
         for (let q = order; q < endDigital; q++) {
-          const p = flat.planeOrder[q] as number;
+          const p = planeOrder[q] as number;
           dig += (planeWeight[p] as number) * (pc[base + p] as number);
         }
         for (let q = endDigital; q < endAnalog; q++) {
-          const p = flat.planeOrder[q] as number;
+          const p = planeOrder[q] as number;
           const n = pc[base + p] as number;
           ana += (planeWeight[p] as number) * (idealCode[n] as number);
           rest += (planeWeight[p] as number) * n;
         }
         for (let q = endAnalog; q < end; q++) {
-          const p = flat.planeOrder[q] as number;
+          const p = planeOrder[q] as number;
           rest += (planeWeight[p] as number) * (pc[base + p] as number);
         }
         if (codes) {
           const codeBase = mac * planes;
           codes.fill(NOT_ANALOG, codeBase, codeBase + planes);
           for (let q = endDigital; q < endAnalog; q++) {
-            const p = flat.planeOrder[q] as number;
+            const p = planeOrder[q] as number;
             codes[codeBase + p] = idealCode[pc[base + p] as number] as number;
           }
         }
@@ -197,10 +198,10 @@ export function createDieModel(profile: DieProfile, weights: IntMatrix): DieMode
         digitalOut[mac] = dig;
         analogOut[mac] = ana;
         yhatOut[mac] = dig + (ana * rows) / adcTop;
-        nDigital[mac] = flat.nDigital[level] as number;
-        nAnalog[mac] = flat.nAnalog[level] as number;
-        nSkipped[mac] = flat.nSkipped[level] as number;
-        energyPj[mac] = flat.energyPj[level] as number;
+        nDigital[mac] = digitalCount[level] as number;
+        nAnalog[mac] = analogCount[level] as number;
+        nSkipped[mac] = skippedCount[level] as number;
+        energyPj[mac] = levelEnergy[level] as number;
       }
     }
     return out;

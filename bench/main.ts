@@ -1,0 +1,14 @@
+// npm run bench -- [name ...]: runs the named benchmarks (all when none is named).
+import { benchModel } from './model';
+
+const BENCHES: Record<string, () => void> = {
+  model: () => benchModel({ vectors: 100_000, oracleVectors: 300 }),
+};
+
+const names = process.argv.slice(2);
+const unknown = names.filter((n) => !(n in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) BENCHES[name]?.();

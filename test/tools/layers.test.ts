@@ -1,0 +1,42 @@
+// The layering rule, on source placed (virtually) in each layer.
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${root}${file}` });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'osa/layers').map((m) => m.message);
+}
+
+describe('osa/layers', () => {
+  it.each([
+    ['shared/model/x.ts', "import { readFile } from 'node:fs';", /shared\/ must not import the Node built-in 'node:fs'/],
+    ['shared/model/x.ts', "import fs from 'fs';", /Node built-in 'fs'/],
+    ['shared/model/x.ts', "import { x } from '../../engine/files/matrix-files';", /shared\/ must not import engine\//],
+    ['shared/model/x.ts', "import Database from 'better-sqlite3';", /native module 'better-sqlite3'/],
+    ['renderer/src/x.ts', "import { SerialPort } from 'serialport';", /native module 'serialport'/],
+    ['renderer/src/x.ts', "import { x } from '../../drivers/serial';", /renderer\/ must not import drivers\//],
+    ['drivers/x.ts', "import { x } from '../engine/run';", /drivers\/ must not import engine\//],
+    ['engine/x.ts', "import { app } from 'electron';", /must not import 'electron'/],
+    ['test/x.test.ts', "const e = require('electron');", /must not import 'electron'/],
+    ['cli/x.ts', "import { x } from '../renderer/src/app';", /cli\/ must not import renderer\//],
+    ['test/x.test.ts', "import { x } from '../electron/main';", /test\/ must not import electron\//],
+  ])('%s: %s is refused', async (file, code, message) => {
+    const errors = await layerErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+  });
+
+  it.each([
+    ['shared/model/x.ts', "import { z } from 'zod';"],
+    ['shared/model/x.ts', "import { y } from '../io/csv';"],
+    ['engine/x.ts', "import { y } from '../drivers/sim';\nimport { readFile } from 'node:fs';"],
+    ['cli/x.ts', "import { y } from '../engine/files/matrix-files';"],
+    ['electron/main.ts', "import { app } from 'electron';"],
+  ])('%s: %s is allowed', async (file, code) => {
+    expect(await layerErrors(file, code)).toEqual([]);
+  });
+});
