@@ -3,3 +3,4 @@ export * from './modes';
 export * from './matrix';
 export * from './geometry';
 export * from './evaluator';
+export * from './batches';

@@ -9,9 +9,14 @@ export function evaluateRows(
   weights: number[][],
   vectors: number[][],
   config: ModeConfig,
+  kernel: 'wasm' | 'js' = 'wasm',
 ): MacBatch {
-  return createDieModel(profile, matrixFromRows(weights)).evaluate(matrixFromRows(vectors), config, { codes: true });
+  const model = createDieModel(profile, matrixFromRows(weights), { kernel });
+  if (model.kernel !== kernel) throw new Error(`the ${kernel} kernel is not available here`);
+  return model.evaluate(matrixFromRows(vectors), config, { codes: true });
 }
+
+export const KERNELS = ['wasm', 'js'] as const;
 
 /** Field of a batch for every output of vector v, as a plain array. */
 export function perOutput(batch: MacBatch, field: keyof MacBatch & ('exact' | 'digital' | 'analog' | 'yhat' | 'level' | 'saliency' | 'nDigital' | 'nAnalog' | 'nSkipped' | 'energyPj'), v = 0): number[] {

@@ -6,16 +6,16 @@ import { matrixFromRows } from '../../shared/model/matrix';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { createPlanePopcounter } from '../../shared/model/plane-popcounts';
 import { caseArb, vectorsArb, weightsArb } from './arbitraries';
-import { evaluateRows } from './helpers';
+import { evaluateRows, KERNELS } from './helpers';
 import { oracleMac } from './oracle';
 
 const column = (weights: number[][], m: number) => weights.map((row) => row[m]!);
 
-describe('fast model equals the oracle to the bit', () => {
+describe.each(KERNELS)('fast model (%s kernel) equals the oracle to the bit', (kernel) => {
   it('on every field of every MAC, for random profiles, inputs and modes', () => {
     fc.assert(
       fc.property(caseArb, ({ profile, weights, vectors, config }) => {
-        const batch = evaluateRows(profile, weights, vectors, config);
+        const batch = evaluateRows(profile, weights, vectors, config, kernel);
         const P = profile.inputBits * profile.weightBits;
         vectors.forEach((x, v) => {
           for (let m = 0; m < profile.outputs; m++) {
@@ -41,7 +41,26 @@ describe('fast model equals the oracle to the bit', () => {
     );
   });
 
-  it('for every chunk width of the popcount tables', () => {
+  it('for every row-chunk width of its popcount tables', () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 8 }), ({ profile, weights, vectors, config }, chunkRows) => {
+        const model = createDieModel(profile, matrixFromRows(weights), { kernel, chunkRows });
+        const b = model.evaluate(matrixFromRows(vectors), config, { codes: true });
+        vectors.forEach((x, v) => {
+          for (let m = 0; m < profile.outputs; m++) {
+            const o = oracleMac(profile, x, column(weights, m), config);
+            const mac = v * profile.outputs + m;
+            expect([b.exact[mac], b.yhat[mac], b.level[mac]]).toEqual([o.exact, o.yhat, o.level]);
+          }
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('JavaScript plane popcounts', () => {
+  it('equal a row-by-row count for every chunk width', () => {
     fc.assert(
       fc.property(
         caseArb,
@@ -137,10 +156,10 @@ describe('invariants of spec section 3', () => {
     );
   });
 
-  it('the default profile (tables of 8-row chunks) matches the oracle on random inputs', () => {
+  it.each(KERNELS)('the default profile (8-row chunks, SIMD packing) matches the oracle on random inputs (%s)', (kernel) => {
     fc.assert(
       fc.property(weightsArb(DEFAULT_PROFILE), vectorsArb(DEFAULT_PROFILE, 2), (weights, vectors) => {
-        const b = evaluateRows(DEFAULT_PROFILE, weights, vectors, { mode: 'osa' });
+        const b = evaluateRows(DEFAULT_PROFILE, weights, vectors, { mode: 'osa' }, kernel);
         vectors.forEach((x, v) => {
           for (let m = 0; m < 8; m++) {
             const o = oracleMac(DEFAULT_PROFILE, x, column(weights, m), { mode: 'osa' });
@@ -154,6 +173,20 @@ describe('invariants of spec section 3', () => {
 });
 
 describe('bad input to the model', () => {
+  it.each(KERNELS)('names the vector and row of an out-of-range input anywhere in a long vector (%s)', (kernel) => {
+    const w = matrixFromRows(Array.from({ length: 256 }, () => Array.from({ length: 8 }, () => 1)));
+    const model = createDieModel(DEFAULT_PROFILE, w, { kernel });
+    for (const [row, value] of [[37, 256], [255, -1], [0, 1 << 20], [16, 300]] as const) {
+      const x = matrixFromRows([Array.from({ length: 256 }, () => 3), Array.from({ length: 256 }, (_, r) => (r === row ? value : 5))]);
+      expect(() => model.evaluate(x, { mode: 'osa' })).toThrow(`vector 1, row ${row}: input ${value} is outside 0..255`);
+    }
+  });
+
+  it('runs the WebAssembly kernel under Node', () => {
+    const w = matrixFromRows(Array.from({ length: 256 }, () => Array.from({ length: 8 }, () => 1)));
+    expect(createDieModel(DEFAULT_PROFILE, w).kernel).toBe('wasm');
+  });
+
   const weights = matrixFromRows(Array.from({ length: 4 }, () => [1, -1]));
   const tiny = { ...DEFAULT_PROFILE, rows: 4, outputs: 2 };
   it.each([
