@@ -1,0 +1,211 @@
+// Reliable, pipelined requests over a line transport (docs/protocol.md, "Delivery").
+//
+// The board answers every line it receives exactly once, in the order received. So:
+//  - an answer for seq s means every request sent before s and still unanswered was lost on the
+//    way (or its answer was): those are resent;
+//  - a NAK answers the oldest outstanding request: it is resent;
+//  - silence while requests are outstanding, past the timeout, resends the oldest;
+//  - an answer for a seq no longer outstanding is a duplicate (the board replays answers to
+//    resends from a cache) and is dropped.
+// A request resent `retries` times with no progress makes the board unresponsive: everything
+// outstanding fails at once and no queue grows behind a board that hangs with its port open.
+import type { Clock, TimerHandle } from '../../shared/clock';
+import { encodeRequest, MAX_SEQ, parseBoardLine, type BoardLine } from '../../shared/protocol/frame';
+import type { LineTransport } from '../transport/line-transport';
+import { BoardDisconnectedError, BoardError, BoardUnresponsiveError, QueueFullError } from './errors';
+
+export interface RequestPipeOptions {
+  readonly clock: Clock;
+  /** silence (no answer of any kind) that makes the oldest request be resent */
+  readonly timeoutMs?: number;
+  /** resends of one request before the board is declared unresponsive */
+  readonly retries?: number;
+  /** requests waiting for a window slot, at most */
+  readonly maxQueued?: number;
+}
+
+export interface PipeStats {
+  sent: number;
+  resent: number;
+  naks: number;
+  corruptLines: number;
+  duplicates: number;
+  timeouts: number;
+}
+
+interface Request {
+  readonly verb: string;
+  readonly args: readonly (string | number)[];
+  /** time the board needs beyond a normal answer (a RUN's burst) */
+  readonly extraMs: number;
+  readonly resolve: (fields: readonly string[]) => void;
+  readonly reject: (e: Error) => void;
+  seq: number;
+  line: string;
+  attempts: number;
+}
+
+export type PipeState = 'open' | 'unresponsive' | 'closed';
+
+export class RequestPipe {
+  readonly stats: PipeStats = { sent: 0, resent: 0, naks: 0, corruptLines: 0, duplicates: 0, timeouts: 0 };
+  /** requests in flight at most; 1 until the board has told its window */
+  window = 1;
+  private state: PipeState = 'open';
+  private failure: Error | null = null;
+  private readonly outstanding: Request[] = [];
+  private readonly waiting: Request[] = [];
+  private nextSeq = 0;
+  private watchdog: TimerHandle | null = null;
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly maxQueued: number;
+  private readonly eventListeners: ((line: Extract<BoardLine, { kind: 'event' }>) => void)[] = [];
+  private readonly stateListeners: ((state: PipeState, error: Error) => void)[] = [];
+
+  constructor(
+    private readonly transport: LineTransport,
+    options: RequestPipeOptions,
+  ) {
+    this.clock = options.clock;
+    this.timeoutMs = options.timeoutMs ?? 500;
+    this.retries = options.retries ?? 3;
+    this.maxQueued = options.maxQueued ?? 10_000;
+    transport.onLine((line) => this.onLine(line));
+    transport.onClose((reason) => this.fail('closed', new BoardDisconnectedError(transport.label, reason)));
+  }
+
+  get currentState(): PipeState {
+    return this.state;
+  }
+
+  get pending(): number {
+    return this.outstanding.length + this.waiting.length;
+  }
+
+  onEvent(listener: (event: Extract<BoardLine, { kind: 'event' }>) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** called once when the pipe leaves the open state (unresponsive or closed) */
+  onStateChange(listener: (state: PipeState, error: Error) => void): void {
+    this.stateListeners.push(listener);
+  }
+
+  /** The OK fields of the board's answer; rejects with BoardError on ERR. */
+  request(verb: string, args: readonly (string | number)[] = [], extraMs = 0): Promise<readonly string[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.waiting.length >= this.maxQueued) return Promise.reject(new QueueFullError(this.transport.label, this.maxQueued));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ verb, args, extraMs, resolve, reject, seq: -1, line: '', attempts: 0 });
+      this.pump();
+    });
+  }
+
+  /** Fail everything outstanding (the caller is closing). */
+  close(): void {
+    this.fail('closed', new BoardDisconnectedError(this.transport.label, 'closed by this side'));
+  }
+
+  private pump(): void {
+    while (this.state === 'open' && this.outstanding.length < this.window && this.waiting.length > 0) {
+      const r = this.waiting.shift() as Request;
+      r.seq = this.allocateSeq();
+      r.line = encodeRequest(r.seq, r.verb, r.args);
+      this.transmit(r);
+      this.stats.sent++;
+    }
+    this.arm();
+  }
+
+  private allocateSeq(): number {
+    for (;;) {
+      const s = this.nextSeq;
+      this.nextSeq = s === MAX_SEQ ? 0 : s + 1;
+      if (!this.outstanding.some((r) => r.seq === s)) return s;
+    }
+  }
+
+  private transmit(r: Request): void {
+    this.outstanding.push(r);
+    try {
+      this.transport.send(r.line);
+    } catch (e) {
+      this.fail('closed', new BoardDisconnectedError(this.transport.label, (e as Error).message));
+    }
+  }
+
+  /** Send `r` again; it now waits behind everything sent before. */
+  private resend(r: Request, why: string): void {
+    r.attempts++;
+    if (r.attempts > this.retries) {
+      this.fail('unresponsive', new BoardUnresponsiveError(this.transport.label, `${r.verb} resent ${this.retries} times, last for ${why}`));
+      return;
+    }
+    this.stats.resent++;
+    this.outstanding.splice(this.outstanding.indexOf(r), 1);
+    this.transmit(r);
+  }
+
+  private arm(): void {
+    if (this.watchdog) this.clock.clearTimeout(this.watchdog);
+    this.watchdog = null;
+    if (this.state !== 'open' || this.outstanding.length === 0) return;
+    const extra = this.outstanding.reduce((s, r) => s + r.extraMs, 0);
+    this.watchdog = this.clock.setTimeout(() => {
+      this.watchdog = null;
+      const oldest = this.outstanding[0];
+      if (!oldest) return;
+      this.stats.timeouts++;
+      this.resend(oldest, `no answer in ${this.timeoutMs} ms`);
+      this.arm();
+    }, this.timeoutMs + extra);
+  }
+
+  private onLine(line: string): void {
+    if (this.state !== 'open') return;
+    const parsed = parseBoardLine(line);
+    if (!parsed.ok) {
+      // unreadable: if it was an answer, the next answer reveals the gap, or the watchdog fires
+      this.stats.corruptLines++;
+      return;
+    }
+    const msg = parsed.value;
+    if (msg.kind === 'event') {
+      for (const fn of this.eventListeners) fn(msg);
+      return;
+    }
+    if (msg.kind === 'nak') {
+      this.stats.naks++;
+      const oldest = this.outstanding[0];
+      if (oldest) this.resend(oldest, `NAK ${msg.reason}`);
+      this.arm();
+      return;
+    }
+    const at = this.outstanding.findIndex((r) => r.seq === msg.seq);
+    if (at < 0) {
+      this.stats.duplicates++;
+      return;
+    }
+    const r = this.outstanding[at] as Request;
+    for (const lost of this.outstanding.slice(0, at)) this.resend(lost, 'a later answer came first');
+    if (this.state !== 'open') return;
+    this.outstanding.splice(this.outstanding.indexOf(r), 1);
+    if (msg.kind === 'ok') r.resolve(msg.fields);
+    else r.reject(new BoardError(msg.code, msg.text, r.verb));
+    this.pump();
+  }
+
+  private fail(state: 'unresponsive' | 'closed', error: Error): void {
+    if (this.state !== 'open') return;
+    this.state = state;
+    this.failure = error;
+    if (this.watchdog) this.clock.clearTimeout(this.watchdog);
+    this.watchdog = null;
+    for (const r of [...this.outstanding, ...this.waiting]) r.reject(error);
+    this.outstanding.length = 0;
+    this.waiting.length = 0;
+    for (const fn of this.stateListeners) fn(state, error);
+  }
+}
