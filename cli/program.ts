@@ -1,7 +1,9 @@
 // The osa-bench command line: one program, each command in its own file.
 import { Command } from 'commander';
+import { addBoardCommands } from './commands/board';
 import { addDemoCommand } from './commands/demo';
 import { addModelCommand } from './commands/model';
+import { addSimCommand } from './commands/sim';
 import { addWorkloadCommand } from './commands/workload';
 import type { CliIo } from './io';
 import { appVersion } from './version';
@@ -16,6 +18,12 @@ export function createProgram(io: CliIo): Command {
   addWorkloadCommand(program, io);
   addModelCommand(program, io);
   addDemoCommand(program, io);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
+  addSimCommand(program, io);
+  addBoardCommands(program, io);
+  const configure = (cmd: Command) => {
+    cmd.exitOverride().configureOutput(program.configureOutput());
+    cmd.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }

@@ -4,6 +4,9 @@ import { DataFileError } from '../shared/io/data-file-error';
 import { ModeConfigError } from '../shared/model/modes';
 import { ProfileError } from '../shared/model/profile';
 import { InputRangeError } from '../shared/model/evaluator';
+import { BoardAddressError } from '../drivers/board-address';
+import { DieConfigError } from '../drivers/sim/die-config';
+import { FaultSpecError } from '../drivers/sim/faults';
 import type { CliIo } from './io';
 import { createProgram } from './program';
 
@@ -13,7 +16,7 @@ export const EXIT_BAD_INPUT = 2;
 
 /** Errors that describe the user's input: reported as one clear line, with exit code 2. */
 function isInputError(e: unknown): e is Error {
-  return e instanceof DataFileError || e instanceof ProfileError || e instanceof ModeConfigError || e instanceof InputRangeError;
+  return [DataFileError, ProfileError, ModeConfigError, InputRangeError, BoardAddressError, DieConfigError, FaultSpecError].some((type) => e instanceof type);
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -27,7 +30,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`osa-bench: ${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
-    io.stderr.write(`osa-bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // anything else (a board that does not answer, a port that cannot open) as one line; the stack only on request
+    const detail = e instanceof Error ? (process.env.OSA_BENCH_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+    io.stderr.write(`osa-bench: ${detail}\n`);
     return EXIT_FAILURE;
   }
 }
