@@ -44,8 +44,10 @@ export function parseFaultSpec(text: string): FaultSpec {
     if (k === undefined || v === undefined || v === '') throw new FaultSpecError(`'${part}' is not key=value`);
     entries[k] = v;
   }
+  const unknown = Object.keys(entries).filter((k) => !(k in specSchema.shape));
+  if (unknown.length > 0) throw new FaultSpecError(`unknown fault(s) ${unknown.join(', ')}; known: ${Object.keys(specSchema.shape).join(', ')}`);
   const r = specSchema.safeParse(entries);
-  if (!r.success) throw new FaultSpecError(r.error.issues.map((i) => `${i.path.join('.') || i.message}: ${i.message}`).join('; '));
+  if (!r.success) throw new FaultSpecError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const d = r.data;
   return { corrupt: d.corrupt, drop: d.drop, hangAfter: d['hang-after'] ?? null, disconnectAfter: d['disconnect-after'] ?? null, rebootAfter: d['reboot-after'] ?? null, seed: d.seed };
 }
