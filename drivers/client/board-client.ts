@@ -36,6 +36,15 @@ export interface BoardClientOptions {
   readonly maxQueued?: number;
 }
 
+/** One request of a bulk transfer, with the data it puts on each direction of the link. */
+export interface LinkJob<T> {
+  readonly bytesToBoard: number;
+  /** an upper bound: the longest records the configuration can produce */
+  readonly bytesToHost: number;
+  /** enqueue the request now; settles with its answer */
+  send(): Promise<T>;
+}
+
 /** Room on a line for the seq, verb, arguments and CRC around the data. */
 const LINE_OVERHEAD = 96;
 
@@ -172,17 +181,32 @@ export class BoardClient {
 
   /** Load `count` vectors (count x N, row-major) into board memory from `slot`. */
   async loadVectors(slot: number, vectors: Int32Array, count: number): Promise<void> {
+    await Promise.all(this.vectorLoads(slot, vectors, count).map((load) => load.send()));
+  }
+
+  /**
+   * The VEC requests that load vectors, one per line, not yet sent: a caller that streams can
+   * interleave them with other requests so that both directions of the link stay busy.
+   */
+  vectorLoads(slot: number, vectors: Int32Array, count: number): LinkJob<void>[] {
     const { rows, inputBits, vectorCapacity, maxLine } = this.capabilities;
     if (slot < 0 || slot + count > vectorCapacity) throw new RangeError(`slots ${slot}..${slot + count - 1} exceed the board's vector memory (${vectorCapacity})`);
     if (vectors.length < count * rows) throw new RangeError(`${vectors.length} inputs hold fewer than ${count} vectors of ${rows}`);
     const fmt = vectorFormat(inputBits);
     const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / (rows * fmt.bytes)));
-    const jobs: Promise<unknown>[] = [];
+    const jobs: LinkJob<void>[] = [];
     for (let v = 0; v < count; v += perLine) {
       const n = Math.min(perLine, count - v);
-      jobs.push(this.pipe.request('VEC', [slot + v, n, 'B', encodeInts(vectors.subarray(v * rows, (v + n) * rows), fmt, 'B')]));
+      const data = vectors.subarray(v * rows, (v + n) * rows);
+      jobs.push({
+        bytesToBoard: Math.ceil((n * rows * fmt.bytes) / 3) * 4,
+        bytesToHost: 0,
+        send: async () => {
+          await this.pipe.request('VEC', [slot + v, n, 'B', encodeInts(data, fmt, 'B')]);
+        },
+      });
     }
-    await Promise.all(jobs);
+    return jobs;
   }
 
   /** Run vectors slot..slot+count-1, `repeat` times, as batch `batch`: the burst's power and temperature. */
@@ -209,28 +233,34 @@ export class BoardClient {
 
   /** Results `from`..`from+count-1` of a batch, pipelined in lines that fit the board's limit. */
   async fetchResults(batch: number, from: number, count: number, layout: ResultLayout): Promise<ResultBlock> {
-    const { maxLine } = this.capabilities;
-    const worstVector = layout.outputs * (2 * layout.sumBytes + 1 + layout.planes * layout.codeBytes);
-    const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / worstVector));
     const block = allocateResultBlock(from, count, layout.outputs, layout.planes);
-    const macsPerVector = layout.outputs;
-    const jobs: Promise<void>[] = [];
+    await Promise.all(this.resultFetches(batch, from, count, layout, block).map((fetch) => fetch.send()));
+    return block;
+  }
+
+  /** The RES? requests that fill `block` with results of a batch, one per line, not yet sent. */
+  resultFetches(batch: number, from: number, count: number, layout: ResultLayout, block: ResultBlock): LinkJob<void>[] {
+    const { maxLine } = this.capabilities;
+    const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / layout.maxVectorBytes));
+    const jobs: LinkJob<void>[] = [];
     for (let v = 0; v < count; v += perLine) {
       const n = Math.min(perLine, count - v);
-      jobs.push(
-        this.pipe.request('RES?', [batch, from + v, n]).then((f) => {
+      jobs.push({
+        bytesToBoard: 0,
+        bytesToHost: Math.ceil((n * layout.maxVectorBytes) / 3) * 4,
+        send: async () => {
+          const f = await this.pipe.request('RES?', [batch, from + v, n]);
           const part = decodeResults(f[4] ?? '', f[3] === 'D' ? 'D' : 'B', from + v, n, layout);
           if (!part.ok) throw new IncompatibleBoardError(this.label, `bad RES? answer for batch ${batch}, vectors ${from + v}..: ${part.error}`);
-          const at = v * macsPerVector;
+          const at = (v + from - block.first) * layout.outputs;
           block.digital.set(part.value.digital, at);
           block.saliency.set(part.value.saliency, at);
           block.level.set(part.value.level, at);
           block.codes.set(part.value.codes, at * layout.planes);
-        }),
-      );
+        },
+      });
     }
-    await Promise.all(jobs);
-    return block;
+    return jobs;
   }
 
   /** A raw request, for tools and tests; the OK fields. */

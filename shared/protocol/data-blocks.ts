@@ -121,6 +121,8 @@ export interface ResultLayout {
   readonly codeBytes: 1 | 2;
   /** analog plane indices (ascending) of each level; a fixed-boundary mode has one, level 0 */
   readonly analogPlanes: readonly Int32Array[];
+  /** the longest record of one vector this configuration can produce, in bytes */
+  readonly maxVectorBytes: number;
 }
 
 /** The die profile a board's geometry and run configuration stand for (energies are not the board's). */
@@ -152,14 +154,18 @@ export function resultLayout(caps: BoardCapabilities, config: BoardRunConfig): R
   };
   const analogPlanes = resolved.fixed ? [analogOf(plans.levels - 1)] : profile.levels.map((_, l) => analogOf(l));
   const maxSum = caps.rows * 2 ** (caps.inputBits + caps.weightBits - 1);
+  const sumBytes = maxSum < 2 ** 31 ? 4 : 8;
+  const codeBytes = caps.adcBits <= 8 ? 1 : 2;
+  const maxAnalog = Math.max(...analogPlanes.map((a) => a.length));
   return {
     profile,
     outputs: caps.outputs,
     planes: geometry.planes,
     levels: analogPlanes.length,
-    sumBytes: maxSum < 2 ** 31 ? 4 : 8,
-    codeBytes: caps.adcBits <= 8 ? 1 : 2,
+    sumBytes,
+    codeBytes,
     analogPlanes,
+    maxVectorBytes: caps.outputs * (2 * sumBytes + 1 + maxAnalog * codeBytes),
   };
 }
 

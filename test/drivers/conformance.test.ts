@@ -2,6 +2,7 @@
 // in-process, through a pseudo-terminal pair and the real serialport driver, and over TCP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoardClient } from '../../drivers/client/board-client';
+import { streamBatches, type StreamedBatch } from '../../drivers/client/batch-stream';
 import { BoardDisconnectedError, BoardError, BoardUnresponsiveError } from '../../drivers/client/errors';
 import { systemClock } from '../../drivers/clock';
 import { parseFaultSpec } from '../../drivers/sim/faults';
@@ -128,6 +129,18 @@ describe.each(TRANSPORTS)('board protocol over %s', (kind) => {
     expect((err as BoardError).code).toBe(ERR.NOT_CONFIGURED);
   });
 
+  it('streams a large vector set over a clean link without a single timeout or resend', async () => {
+    // regression: serialport's poller lost "writable" while a read waited (docs/benchmarks.md)
+    const big = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 3000, seed: 2 });
+    await client.configure(OSA);
+    await client.writeWeights(big.weights.data);
+    const before = { ...client.stats };
+    let vectors = 0;
+    await streamBatches(client, big.vectors.data, 3000, { layout: resultLayout(client.capabilities, OSA), batchVectors: 1000, onBatch: (b) => void (vectors += b.count) });
+    expect(vectors).toBe(3000);
+    expect([client.stats.timeouts - before.timeouts, client.stats.resent - before.resent]).toEqual([0, 0]);
+  });
+
   it('after the host disconnects, a new connection finds the same board by its identity', async () => {
     const before = client.identity;
     await client.close();
@@ -145,6 +158,29 @@ describe.each(TRANSPORTS)('faults over %s', (kind) => {
       await runAndCheck(client, 1, 200);
       expect(client.stats.resent).toBeGreaterThan(0);
       expect(client.stats.corruptLines + client.stats.naks).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+      await setup.close();
+    }
+  });
+
+  it('streams a vector set in double-buffered batches through lost and corrupted lines, none lost or repeated', async () => {
+    const setup = await setupBoard(kind, { faults: parseFaultSpec('corrupt=0.02,drop=0.02,seed=11'), die: { vectorCapacity: 256 } });
+    const client = new BoardClient(await setup.connect(), { clock: systemClock, timeoutMs: 200, retries: 8 });
+    try {
+      await client.connect();
+      await client.configure(OSA);
+      await client.writeWeights(workload.weights.data);
+      const seen: StreamedBatch[] = [];
+      await streamBatches(client, workload.vectors.data, 300, {
+        layout: resultLayout(client.capabilities, OSA),
+        batchVectors: 128, // the board holds 256: two batches, double-buffered
+        onBatch: (b) => void seen.push(b),
+      });
+      expect(seen.map((b) => [b.batch, b.first, b.count])).toEqual([[1, 0, 128], [2, 128, 128], [3, 256, 44]]);
+      const expected = model.evaluate(workload.vectors, { mode: 'osa' });
+      const wrong = seen.flatMap((b) => Array.from(b.results.digital).flatMap((d, i) => (d === expected.digital[b.first * 8 + i] ? [] : [b.first * 8 + i])));
+      expect(wrong).toEqual([]);
     } finally {
       await client.close();
       await setup.close();

@@ -1,8 +1,12 @@
 // npm run bench -- [name ...]: runs the named benchmarks (all when none is named).
+import { benchCodec, benchLinkUse, benchRoundTrip } from './link';
 import { benchModel } from './model';
 
-const BENCHES: Record<string, () => void> = {
+const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => benchModel({ vectors: 100_000, oracleVectors: 300 }),
+  codec: benchCodec,
+  roundtrip: benchRoundTrip,
+  'link-use': benchLinkUse,
 };
 
 const names = process.argv.slice(2);
@@ -11,4 +15,4 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
   process.exit(2);
 }
-for (const name of names.length > 0 ? names : Object.keys(BENCHES)) BENCHES[name]?.();
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) await BENCHES[name]?.();

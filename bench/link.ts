@@ -1,0 +1,144 @@
+// Benchmarks of the board link: codec speed, round trip through the pty, and link use when paced.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
+import { BoardClient } from '../drivers/client/board-client';
+import { streamBatches } from '../drivers/client/batch-stream';
+import { systemClock } from '../drivers/clock';
+import { parseDieConfig } from '../drivers/sim/die-config';
+import { SimBoard } from '../drivers/sim/sim-board';
+import { inProcessPair } from '../drivers/transport/in-process';
+import type { LineTransport } from '../drivers/transport/line-transport';
+import { openSerial } from '../drivers/transport/serial';
+import { DEFAULT_PROFILE } from '../shared/model/profile';
+import { decodeBase64, encodeBase64 } from '../shared/protocol/base64';
+import { crc32Ascii } from '../shared/protocol/crc32';
+import { allocateResultBlock, decodeResults, encodeResults, resultLayout } from '../shared/protocol/data-blocks';
+import { encodeRequest, parseRequestLine } from '../shared/protocol/frame';
+import type { BoardRunConfig } from '../shared/protocol/payloads';
+import { generateWorkload } from '../shared/workload/generators';
+import { median, report, timeIt } from './report';
+
+const OSA: BoardRunConfig = { mode: 'osa', levels: DEFAULT_PROFILE.levels, thresholds: DEFAULT_PROFILE.thresholds, salientInputBits: DEFAULT_PROFILE.salientInputBits };
+
+/** MB/s of fn over `bytes`, median of 5 runs of `reps` calls. */
+function mbps(bytes: number, reps: number, fn: () => void): number {
+  fn();
+  return median(Array.from({ length: 5 }, () => (bytes * reps) / 1e6 / timeIt(() => {
+    for (let r = 0; r < reps; r++) fn();
+  })));
+}
+
+export function benchCodec(): void {
+  const data = Uint8Array.from({ length: 6000 }, (_, k) => (k * 131) % 256);
+  const text = encodeBase64(data);
+  const line = encodeRequest(42, 'VEC', [0, 23, 'B', text]);
+  const caps = { rows: 256, outputs: 8, inputBits: 8, weightBits: 8, adcBits: 6, vectorCapacity: 4096, resultCapacity: 4096, window: 8, maxLine: 8192, clockMHz: 100 };
+  const layout = resultLayout(caps, OSA);
+  const block = allocateResultBlock(0, 10, 8, 64);
+  block.codes.fill(7);
+  const results = encodeResults(block, 0, 10, layout, 'B');
+  const reps = 400;
+  const b64Enc = mbps(data.length, reps, () => encodeBase64(data));
+  const bufEnc = mbps(data.length, reps, () => Buffer.from(data).toString('base64'));
+  const b64Dec = mbps(data.length, reps, () => decodeBase64(text));
+  const bufDec = mbps(data.length, reps, () => Buffer.from(text, 'base64'));
+  const crc = mbps(line.length, reps, () => crc32Ascii(line));
+  const zcrc = mbps(line.length, reps, () => crc32(line));
+  const frameEnc = mbps(line.length, reps, () => encodeRequest(42, 'VEC', [0, 23, 'B', text]));
+  const frameDec = mbps(line.length, reps, () => parseRequestLine(line));
+  const resEnc = mbps(results.length, reps, () => encodeResults(block, 0, 10, layout, 'B'));
+  const resDec = mbps(results.length, reps, () => decodeResults(results, 'B', 0, 10, layout));
+  report('codec', [
+    ['base64 encode (MB/s of data)', b64Enc, `Node Buffer: ${bufEnc.toFixed(0)} MB/s, ratio ${(b64Enc / bufEnc).toFixed(2)}`],
+    ['base64 decode (MB/s of data)', b64Dec, `Node Buffer: ${bufDec.toFixed(0)} MB/s, ratio ${(b64Dec / bufDec).toFixed(2)}`],
+    ['CRC-32 (MB/s)', crc, `zlib.crc32 (native): ${zcrc.toFixed(0)} MB/s, ratio ${(crc / zcrc).toFixed(2)}`],
+    ['frame encode, 8 KB VEC line (MB/s of line)', frameEnc, 'base64 + CRC + join'],
+    ['frame parse + CRC check (MB/s of line)', frameDec, ''],
+    ['result records encode (MB/s of text)', resEnc, '10 vectors x 8 outputs per line'],
+    ['result records decode (MB/s of text)', resDec, ''],
+  ]);
+}
+
+async function inProcessLink(baud: number): Promise<{ host: LineTransport; board: SimBoard; close(): Promise<void> }> {
+  const board = new SimBoard({ die: parseDieConfig({}), clock: systemClock, link: { baud, latencyMs: 0 } });
+  const pair = inProcessPair();
+  board.attach(pair.board);
+  return { host: pair.host, board, close: async () => board.stop() };
+}
+
+/** The simulated board as its own process (`osa-bench sim --pty`), as a board is its own hardware. */
+async function ptyProcessLink(): Promise<{ host: LineTransport; close(): Promise<void> }> {
+  const bin = fileURLToPath(new URL('../bin/osa-bench.mjs', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'sim', '--pty', '--baud', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const device = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      const m = /^device: (\S+)$/.exec(l);
+      if (m) resolve(m[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`osa-bench sim exited with ${code}`)));
+  });
+  const host = await openSerial(device);
+  return {
+    host,
+    close: async () => {
+      await host.close();
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+/** Stream `vectors` relu vectors through a board; wall time and, in-process, the board's wire statistics. */
+async function stream(link: { host: LineTransport; board?: SimBoard; close(): Promise<void> }, vectors: number, batchVectors: number) {
+  const w = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors, seed: 1 });
+  const client = new BoardClient(link.host, { clock: systemClock, timeoutMs: 2000 });
+  await client.connect();
+  await client.configure(OSA);
+  await client.writeWeights(w.weights.data);
+  const layout = resultLayout(client.capabilities, OSA);
+  let firstRunAt = 0;
+  const toHostAtFirst = { busyMs: 0 };
+  const t0 = performance.now();
+  await streamBatches(client, w.vectors.data, vectors, {
+    layout,
+    batchVectors,
+    onBatch: (b) => {
+      if (b.batch === 1) {
+        firstRunAt = performance.now();
+        toHostAtFirst.busyMs = link.board?.toHost.busyMs ?? 0;
+      }
+    },
+  });
+  const t1 = performance.now();
+  const stats = { ...(link.board?.toHost ?? { busyMs: 0, bytes: 0, lines: 0 }) };
+  await client.close();
+  await link.close();
+  return { seconds: (t1 - t0) / 1000, steadySeconds: (t1 - firstRunAt) / 1000, toHostBusyMs: stats.busyMs, steadyBusyMs: stats.busyMs - toHostAtFirst.busyMs, toHostBytes: stats.bytes, resent: client.stats.resent };
+}
+
+export async function benchRoundTrip(): Promise<void> {
+  const n = 20_000;
+  const pty = await stream(await ptyProcessLink(), n, 4096);
+  const inProc = await stream(await inProcessLink(0), n, 4096);
+  report('roundtrip', [
+    ['pty, unpaced (vectors/s)', n / pty.seconds, `${n} relu vectors, osa, batches of 4096: load, run, fetch every result; board in its own process (osa-bench sim --pty)`],
+    ['in-process, unpaced (vectors/s)', n / inProc.seconds, 'the same, board and host sharing one process and one core'],
+    ['pty / in-process', n / pty.seconds / (n / inProc.seconds), ''],
+    ['result bytes per vector on the wire', inProc.toHostBytes / n, 'base64 records, framing included'],
+  ]);
+}
+
+export async function benchLinkUse(): Promise<void> {
+  const baud = 3_000_000;
+  const n = 8192;
+  const r = await stream(await inProcessLink(baud), n, 512);
+  report('link-use', [
+    ['board-to-host wire busy, steady state (%)', (100 * r.steadyBusyMs) / (r.steadySeconds * 1000), `${baud} baud 8N1, ${n} vectors in batches of 512, after the first batch`],
+    ['board-to-host wire busy, whole run (%)', (100 * r.toHostBusyMs) / (r.seconds * 1000), 'including the first upload, when only the host-to-board wire can be busy'],
+    ['vectors/s at this baud rate', n / r.seconds, ''],
+    ['target: steady state busy (%)', 90, (100 * r.steadyBusyMs) / (r.steadySeconds * 1000) >= 90 ? 'met' : 'NOT met'],
+  ]);
+}
