@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBoardAddress } from '../../drivers/board-address';
 import { BoardClient } from '../../drivers/client/board-client';
-import { IncompatibleBoardError } from '../../drivers/client/errors';
+import { IncompatibleBoardError, QueueFullError } from '../../drivers/client/errors';
 import { systemClock } from '../../drivers/clock';
 import { DiscoveryError, findBoard, listSerialPorts } from '../../drivers/discovery';
 import { loadDieConfig, parseDieConfig } from '../../drivers/sim/die-config';
@@ -110,6 +110,17 @@ describe('protocol versions', () => {
     await expect(client.connect()).rejects.toThrow(IncompatibleBoardError);
     await expect(client.connect()).rejects.toThrow(/speaks protocol version 2, this app speaks 1: update the app/);
     await client.close();
+  });
+});
+
+describe('request queue', () => {
+  it('is bounded: past the limit a request fails at once instead of queueing behind a slow board', async () => {
+    const { host } = inProcessPair(); // nothing answers at the other end
+    const client = new BoardClient(host, { clock: systemClock, maxQueued: 5, timeoutMs: 10_000 });
+    const pending = Array.from({ length: 6 }, () => client.ping().catch((e: unknown) => e)); // 1 in flight, 5 waiting
+    await expect(client.ping()).rejects.toBeInstanceOf(QueueFullError);
+    await client.close();
+    expect((await Promise.all(pending)).every((e) => e instanceof Error)).toBe(true);
   });
 });
 
