@@ -4,6 +4,8 @@ import { addBoardCommands } from './commands/board';
 import { addDemoCommand } from './commands/demo';
 import { addModelCommand } from './commands/model';
 import { addSimCommand } from './commands/sim';
+import { addRunCommand } from './commands/run';
+import { addRunsCommand } from './commands/runs';
 import { addWorkloadCommand } from './commands/workload';
 import type { CliIo } from './io';
 import { appVersion } from './version';
@@ -20,6 +22,8 @@ export function createProgram(io: CliIo): Command {
   addDemoCommand(program, io);
   addSimCommand(program, io);
   addBoardCommands(program, io);
+  addRunCommand(program, io);
+  addRunsCommand(program, io);
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput(program.configureOutput());
     cmd.commands.forEach(configure);

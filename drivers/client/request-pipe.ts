@@ -7,8 +7,9 @@
 //  - silence while requests are outstanding, past the timeout, resends the oldest;
 //  - an answer for a seq no longer outstanding is a duplicate (the board replays answers to
 //    resends from a cache) and is dropped.
-// A request resent `retries` times with no progress makes the board unresponsive: everything
-// outstanding fails at once and no queue grows behind a board that hangs with its port open.
+// `retries` + 1 timeouts in a row with no answer, or one request resent more than `retries` times,
+// make the board unresponsive: everything outstanding fails at once and no queue grows behind a
+// board that hangs with its port open.
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { encodeRequest, MAX_SEQ, parseBoardLine, type BoardLine } from '../../shared/protocol/frame';
 import type { LineTransport } from '../transport/line-transport';
@@ -57,6 +58,8 @@ export class RequestPipe {
   private readonly waiting: Request[] = [];
   private nextSeq = 0;
   private watchdog: TimerHandle | null = null;
+  /** timeouts in a row with no answer of any kind in between */
+  private silentTimeouts = 0;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -158,6 +161,11 @@ export class RequestPipe {
       const oldest = this.outstanding[0];
       if (!oldest) return;
       this.stats.timeouts++;
+      // silence, however many requests are outstanding: the board, not one request, is lost
+      if (++this.silentTimeouts > this.retries) {
+        this.fail('unresponsive', new BoardUnresponsiveError(this.transport.label, `no answer to ${this.retries + 1} timeouts of ${this.timeoutMs} ms in a row`));
+        return;
+      }
       this.resend(oldest, `no answer in ${this.timeoutMs} ms`);
       this.arm();
     }, this.timeoutMs + extra);
@@ -172,6 +180,7 @@ export class RequestPipe {
       return;
     }
     const msg = parsed.value;
+    if (msg.kind !== 'event') this.silentTimeouts = 0;
     if (msg.kind === 'event') {
       for (const fn of this.eventListeners) fn(msg);
       return;

@@ -1,0 +1,143 @@
+// osa-bench run: one characterization run on a board, logged in the store.
+import type { Command } from 'commander';
+import { parseBoardAddress } from '../../drivers/board-address';
+import { systemClock } from '../../drivers/clock';
+import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
+import { NO_FAULTS, parseFaultSpec } from '../../drivers/sim/faults';
+import { readVectorFile, readWeightFile } from '../../engine/files/matrix-files';
+import { loadProfile } from '../../engine/files/profile-file';
+import { addressBoardLink, simBoardLink, type BoardLink } from '../../engine/board/board-link';
+import { executeRun, RunControl, type RunSummary } from '../../engine/run/run-engine';
+import { defaultDatabasePath } from '../../engine/store/default-path';
+import { openRunStore } from '../../engine/store/store';
+import { ModeConfigError, MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
+import type { DieProfile } from '../../shared/model/profile';
+import { generateWorkload, MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
+import { writeChunk, type CliIo } from '../io';
+import { integerIn, oneOf } from '../options';
+import { ProgressReporter } from '../progress';
+
+interface RunOptions {
+  board: string;
+  db?: string;
+  workload?: WorkloadKind;
+  vectors?: number;
+  seed: number;
+  vectorsFile?: string;
+  weightsFile?: string;
+  mode: Mode;
+  boundary?: number;
+  skip?: number;
+  profile?: string;
+  die?: string;
+  repeat: number;
+  batch: number;
+  label?: string;
+  tag: string[];
+  faults?: string;
+  simBaud: number;
+  resumeWithin: number;
+  wireLog: boolean;
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** The run's inputs, read and checked before anything is sent to a board. */
+async function inputs(o: RunOptions, profile: DieProfile) {
+  if (o.workload) {
+    if (o.vectorsFile || o.weightsFile) throw new ModeConfigError('--workload', 'give either --workload or --vectors-file with --weights-file, not both');
+    if (o.vectors === undefined) throw new ModeConfigError('--vectors', 'required with --workload');
+    const w = generateWorkload(profile, { kind: o.workload, vectors: o.vectors, seed: o.seed });
+    return { vectors: w.vectors, weights: w.weights, source: { generator: o.workload, seed: o.seed } };
+  }
+  if (!o.vectorsFile || !o.weightsFile) throw new ModeConfigError('--vectors-file', 'give --workload KIND, or both --vectors-file and --weights-file');
+  const weights = await readWeightFile(o.weightsFile, profile);
+  const vectors = await readVectorFile(o.vectorsFile, profile);
+  return { vectors, weights, source: { generator: `file:${o.vectorsFile}`, seed: null } };
+}
+
+export function addRunCommand(program: Command, io: CliIo): void {
+  program
+    .command('run')
+    .description('stream a vector set through a board, compare every result with the model, log everything')
+    .requiredOption('--board <address>', 'sim (the in-process simulated board), a device such as /dev/ttyUSB0, or tcp://HOST:PORT')
+    .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
+    .option('--workload <kind>', `generate the stimulus: ${WORKLOAD_KINDS.join(', ')}`, oneOf(WORKLOAD_KINDS))
+    .option('--vectors <T>', 'vectors to generate', integerIn(1, MAX_WORKLOAD_VECTORS))
+    .option('--seed <S>', 'workload seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
+    .option('--vectors-file <file>', 'vectors, T x N (.csv or .npy)')
+    .option('--weights-file <file>', 'weights, N x M (.csv or .npy)')
+    .requiredOption('--mode <mode>', `mode: ${MODES.join(', ')}`, oneOf(MODES))
+    .option('--boundary <b>', 'hcim: boundary b', integerIn(0, 31))
+    .option('--skip <t>', 'hcim: skip line t', integerIn(0, 31))
+    .option('--profile <file>', 'die profile JSON (default: the spec defaults)')
+    .option('--die <file>', 'sim: die configuration JSON')
+    .option('--repeat <R>', 'run each batch R times (noise, power averaging)', integerIn(1, 100_000), 1)
+    .option('--batch <n>', 'vectors per batch', integerIn(1, 1_000_000), 4096)
+    .option('--label <text>', 'a name for the run')
+    .option('--tag <tag>', 'tag the run (repeatable)', collect, [])
+    .option('--faults <spec>', 'sim: inject faults (see osa-bench sim --help)')
+    .option('--sim-baud <b>', 'sim: pace the link at B baud (0 = unpaced)', integerIn(0, 100_000_000), 0)
+    .option('--resume-within <ms>', 'after a disconnect, wait this long for the same board and resume', integerIn(0, 3_600_000), 10_000)
+    .option('--no-wire-log', 'do not keep the raw wire lines')
+    .option('--json', 'print one JSON object with the run figures at the end')
+    .action(async (o: RunOptions) => {
+      const profile = await loadProfile(o.profile);
+      const config: ModeConfig = { mode: o.mode, boundary: o.boundary, skip: o.skip };
+      resolveMode(profile, config);
+      const address = parseBoardAddress(o.board);
+      const { vectors, weights, source } = await inputs(o, profile);
+      let link: BoardLink;
+      if (address.kind === 'sim') {
+        let die: DieConfig = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
+        die = { ...die, profile };
+        link = simBoardLink({ die, clock: systemClock, link: { baud: o.simBaud, latencyMs: 0 }, faults: o.faults ? parseFaultSpec(o.faults) : NO_FAULTS });
+      } else {
+        if (o.die || o.faults) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
+        link = addressBoardLink(address, systemClock);
+      }
+      const { store, recovered } = openRunStore(o.db ?? defaultDatabasePath());
+      const reporter = new ProgressReporter(io.stderr);
+      if (recovered.length > 0) reporter.line(`marked ${recovered.length} run(s) left running by a process that is gone as interrupted: ${recovered.join(', ')}`);
+      const control = new RunControl();
+      let interrupts = 0;
+      const onSignal = () => {
+        if (++interrupts > 1) process.exit(130);
+        reporter.line('stopping after the batch in hand (Ctrl-C again to quit at once)');
+        control.abort();
+      };
+      process.on('SIGINT', onSignal);
+      let summary: RunSummary;
+      try {
+        summary = await executeRun(
+          { profile, config, weights, vectors, source, repeat: o.repeat, batchVectors: o.batch, label: o.label, logWire: o.wireLog ? undefined : false },
+          { store, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
+          control,
+        );
+        if (o.tag.length > 0) store.tag(summary.runId, o.tag);
+      } finally {
+        process.off('SIGINT', onSignal);
+        reporter.done();
+        await link.dispose();
+        store.close();
+      }
+      const out = { ...summary, runId: summary.guid, id: summary.runId, db: o.db ?? defaultDatabasePath() };
+      if (o.json) await writeChunk(io.stdout, `${JSON.stringify(out)}\n`);
+      else await writeChunk(io.stdout, formatSummary(summary, out.db));
+      if (summary.state !== 'completed') process.exitCode = 1;
+    });
+}
+
+function formatSummary(s: RunSummary, dbPath: string): string {
+  const db = (v: number | null) => (v === null ? 'inf' : `${v.toFixed(2)} dB`);
+  return [
+    `run ${s.runId} (${s.guid}) ${s.state}${s.reason ? `: ${s.reason}` : ''}`,
+    `  vectors ${s.vectors}, MACs ${s.macs}${s.resumes ? `, resumed ${s.resumes} time(s)` : ''}`,
+    `  SNR measured ${db(s.snrDb)}, model ${db(s.modelSnrDb)}; level agreement ${(100 * s.levelAgreement).toFixed(2)} %`,
+    `  ADC code residual ${s.codeResidualMeanLsb.toFixed(3)} LSB mean, ${s.codeResidualRmsLsb.toFixed(3)} LSB rms; digital mismatches ${s.digitalMismatches}`,
+    `  energy ${s.measuredPjPerMac.toFixed(2)} pJ/MAC measured, ${s.modelPjPerMac.toFixed(2)} modelled; gain vs dcim ${s.gainVsDcim.toFixed(3)} (model ${s.modelGainVsDcim.toFixed(3)})`,
+    `  stored in ${dbPath}`,
+    '',
+  ].join('\n');
+}

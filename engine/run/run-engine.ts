@@ -1,0 +1,333 @@
+// A run: stream a vector set through the board in batches, evaluate the model on the same inputs,
+// compare, and commit one transaction per batch, so nothing measured is lost. A disconnect
+// interrupts the run; when the same board is back it resumes from the last committed batch.
+import { compareWithModel } from '../../shared/analysis/compare';
+import { snrDb } from '../../shared/analysis/summary';
+import type { Clock } from '../../shared/clock';
+import { createDieModel } from '../../shared/model/evaluator';
+import { rowSlice, type IntMatrix } from '../../shared/model/matrix';
+import { resolveMode, type ModeConfig } from '../../shared/model/modes';
+import type { DieProfile } from '../../shared/model/profile';
+import { resultLayout } from '../../shared/protocol/data-blocks';
+import type { BoardRunConfig } from '../../shared/protocol/payloads';
+import { contentHash } from '../../shared/workload/content-hash';
+import { streamBatches, type StreamedBatch } from '../../drivers/client/batch-stream';
+import { BoardDisconnectedError, BoardUnresponsiveError } from '../../drivers/client/errors';
+import type { BoardConnection, BoardLink } from '../board/board-link';
+import type { RunStore } from '../store/run-store';
+import { provenance } from './provenance';
+
+export interface RunRequest {
+  readonly profile: DieProfile;
+  readonly config: ModeConfig;
+  readonly weights: IntMatrix;
+  readonly vectors: IntMatrix;
+  readonly source: { readonly generator: string | null; readonly seed: number | null };
+  readonly repeat?: number;
+  readonly batchVectors?: number;
+  readonly kind?: string;
+  readonly label?: string;
+  readonly parentId?: number;
+  /** keep the raw wire lines (default: runs up to 100,000 vectors) */
+  readonly logWire?: boolean;
+}
+
+export interface RunProgress {
+  readonly runId: number;
+  readonly vectorsDone: number;
+  readonly vectorsTotal: number;
+  /** vectors per second over the last few batches */
+  readonly rate: number;
+  readonly etaSeconds: number | null;
+  readonly state: 'running' | 'interrupted' | 'paused';
+}
+
+export interface RunSummary {
+  readonly runId: number;
+  readonly guid: string;
+  readonly state: 'completed' | 'aborted' | 'failed' | 'interrupted';
+  readonly reason: string | null;
+  readonly vectors: number;
+  readonly outputs: number;
+  readonly macs: number;
+  readonly snrDb: number | null;
+  readonly modelSnrDb: number | null;
+  readonly levelAgreement: number;
+  readonly digitalMismatches: number;
+  readonly codeResidualMeanLsb: number;
+  readonly codeResidualRmsLsb: number;
+  readonly measuredPjPerMac: number;
+  readonly modelPjPerMac: number;
+  readonly gainVsDcim: number;
+  readonly modelGainVsDcim: number;
+  readonly dieTempC: number | null;
+  readonly resumes: number;
+}
+
+export interface RunDeps {
+  readonly store: RunStore;
+  readonly board: BoardLink;
+  readonly clock: Clock;
+  readonly onProgress?: (p: RunProgress) => void;
+  /** how long to wait for the same board to come back after a disconnect (0: do not wait) */
+  readonly resumeWithinMs?: number;
+  /** least time between progress reports (a few a second for a UI; 0 reports every batch) */
+  readonly progressEveryMs?: number;
+}
+
+/** Pause, resume and abort a run in flight; checked between batches. */
+export class RunControl {
+  private paused: { promise: Promise<void>; resolve: () => void } | null = null;
+  aborted = false;
+
+  pause(): void {
+    if (this.paused) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.paused = { promise, resolve };
+  }
+
+  resume(): void {
+    this.paused?.resolve();
+    this.paused = null;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.paused !== null;
+  }
+
+  waitWhilePaused(): Promise<void> {
+    return this.paused?.promise ?? Promise.resolve();
+  }
+}
+
+const PROGRESS_EVERY_MS = 250;
+const RECONNECT_EVERY_MS = 200;
+
+export function boardRunConfig(profile: DieProfile, config: ModeConfig): BoardRunConfig {
+  return {
+    mode: config.mode,
+    boundary: config.mode === 'hcim' ? config.boundary : undefined,
+    skip: config.mode === 'hcim' ? (config.skip ?? 0) : undefined,
+    levels: profile.levels,
+    thresholds: profile.thresholds,
+    salientInputBits: profile.salientInputBits,
+  };
+}
+
+export async function executeRun(req: RunRequest, deps: RunDeps, control = new RunControl()): Promise<RunSummary> {
+  const { store, clock } = deps;
+  const { profile, config, weights, vectors } = req;
+  resolveMode(profile, config); // a bad configuration is refused before anything reaches the board
+  const model = createDieModel(profile, weights);
+  const repeat = req.repeat ?? 1;
+  const total = vectors.rows;
+  const logWire = req.logWire ?? total <= 100_000;
+  const vectorSet = contentHash(vectors);
+  const weightSet = contentHash(weights);
+  store.putSet('vector_sets', vectorSet, vectors, req.source.generator, req.source.seed);
+  store.putSet('weight_sets', weightSet, weights, req.source.generator, req.source.seed);
+
+  let conn: BoardConnection = await deps.board.connect();
+  const caps = conn.client.capabilities;
+  for (const [k, want] of [['rows', profile.rows], ['outputs', profile.outputs], ['inputBits', profile.inputBits], ['weightBits', profile.weightBits], ['adcBits', profile.adcBits]] as const) {
+    if (caps[k] !== want) {
+      await conn.client.close();
+      throw new Error(`the die profile does not match the board: ${k} is ${want} in the profile, ${caps[k]} on ${deps.board.description}`);
+    }
+  }
+  const batchVectors = Math.min(req.batchVectors ?? 4096, Math.floor(caps.vectorCapacity / 2), Math.floor(caps.resultCapacity / repeat));
+  const runConfig = boardRunConfig(profile, config);
+  const { id: runId, guid } = store.createRun({
+    kind: req.kind ?? 'run',
+    label: req.label,
+    parentId: req.parentId,
+    mode: config.mode,
+    config: { ...config, repeat, batchVectors, profile },
+    provenance: provenance({ identity: conn.client.identity, profile, config, vectorSet, weightSet, source: req.source }),
+    vectorSet,
+    weightSet,
+    vectorsTotal: total,
+    repeat,
+  });
+  store.event(runId, 'connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
+
+  const acc = { macs: 0, signal: 0, error: 0, modelError: 0, levels: 0, mismatches: 0, cCount: 0, cSum: 0, cSq: 0, modelPj: 0, measuredPj: 0, lastTemp: null as number | null };
+  let done = 0;
+  let block = 0;
+  let resumes = 0;
+  const rateWindow: { at: number; done: number }[] = [{ at: clock.now(), done: 0 }];
+  let lastProgress = -Infinity;
+  const progress = (state: RunProgress['state'], force = false) => {
+    const now = clock.now();
+    if (!force && now - lastProgress < (deps.progressEveryMs ?? PROGRESS_EVERY_MS)) return;
+    lastProgress = now;
+    rateWindow.push({ at: now, done });
+    while (rateWindow.length > 8) rateWindow.shift();
+    const first = rateWindow[0] as { at: number; done: number };
+    const rate = now > first.at ? ((done - first.done) * 1000) / (now - first.at) : 0;
+    deps.onProgress?.({ runId, vectorsDone: done, vectorsTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null, state });
+  };
+
+  const commit = (b: StreamedBatch) => {
+    const slice = rowSlice(vectors, b.first, b.first + b.count);
+    const expected = model.evaluate(slice, config, { codes: true });
+    const cmp = compareWithModel(profile, model.geometry, expected, b.results);
+    const n = b.results.count * profile.outputs;
+    const rep = (arr: ArrayLike<number>, make: (len: number) => Float64Array | Uint8Array) => {
+      const out = make(n);
+      for (let i = 0; i < n; i++) out[i] = arr[i % arr.length] as number;
+      return out;
+    };
+    const codes = new Int8Array(b.results.codes.length);
+    codes.set(b.results.codes);
+    const railPj = (b.report.railMw.VDD_DIG + b.report.railMw.VDD_ANA) * b.report.burstUs; // mW x us = nJ
+    store.commitBlock(
+      runId,
+      {
+        block,
+        firstVector: b.first,
+        vectors: b.count,
+        repeat,
+        outputs: profile.outputs,
+        planes: model.geometry.planes,
+        digital: Int32Array.from(b.results.digital),
+        saliency: Int32Array.from(b.results.saliency),
+        level: b.results.level,
+        codes,
+        yhat: cmp.yhat,
+        modelYhat: rep(expected.yhat, (l) => new Float64Array(l)) as Float64Array,
+        modelLevel: rep(expected.level, (l) => new Uint8Array(l)) as Uint8Array,
+        exact: rep(expected.exact, (l) => new Float64Array(l)) as Float64Array,
+        summary: cmp,
+        power: { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM },
+      },
+      logWire ? conn.wire.take() : null,
+    );
+    if (!logWire) conn.wire.take();
+    block++;
+    done = b.first + b.count;
+    acc.macs += cmp.macs;
+    acc.signal += cmp.signalSq;
+    acc.error += cmp.errorSq;
+    acc.modelError += cmp.modelErrorSq;
+    acc.levels += cmp.levelAgreements;
+    acc.mismatches += cmp.digitalMismatches;
+    acc.cCount += cmp.codeResidualCount;
+    acc.cSum += cmp.codeResidualSum;
+    acc.cSq += cmp.codeResidualSq;
+    acc.modelPj += cmp.modelEnergyPj;
+    acc.measuredPj += railPj * 1000;
+    acc.lastTemp = b.report.dieTempC;
+    progress('running');
+  };
+
+  const finish = (state: RunSummary['state'], reason: string | null): RunSummary => {
+    const dcimPj = profile.inputBits * profile.weightBits * profile.energy.digitalPlanePj;
+    const measuredPjPerMac = acc.macs > 0 ? acc.measuredPj / acc.macs : 0;
+    const modelPjPerMac = acc.macs > 0 ? acc.modelPj / acc.macs : 0;
+    const summary: RunSummary = {
+      runId,
+      guid,
+      state,
+      reason,
+      vectors: done,
+      outputs: profile.outputs,
+      macs: acc.macs,
+      snrDb: snrDb(acc.signal, acc.error),
+      modelSnrDb: snrDb(acc.signal, acc.modelError),
+      levelAgreement: acc.macs > 0 ? acc.levels / acc.macs : 0,
+      digitalMismatches: acc.mismatches,
+      codeResidualMeanLsb: acc.cCount > 0 ? acc.cSum / acc.cCount : 0,
+      codeResidualRmsLsb: acc.cCount > 0 ? Math.sqrt(acc.cSq / acc.cCount) : 0,
+      measuredPjPerMac,
+      modelPjPerMac,
+      gainVsDcim: measuredPjPerMac > 0 ? dcimPj / measuredPjPerMac : 0,
+      modelGainVsDcim: modelPjPerMac > 0 ? dcimPj / modelPjPerMac : 0,
+      dieTempC: acc.lastTemp,
+      resumes,
+    };
+    store.setState(runId, state, reason, summary);
+    progress(state === 'interrupted' ? 'interrupted' : 'running', true);
+    return summary;
+  };
+
+  const prepare = async (c: BoardConnection) => {
+    await c.client.configure(runConfig);
+    await c.client.writeWeights(weights.data);
+    c.wire.take();
+  };
+
+  try {
+    await prepare(conn);
+    for (;;) {
+      try {
+        await streamBatches(conn.client, vectors.data, total, {
+          layout: resultLayout(caps, runConfig),
+          batchVectors,
+          repeat,
+          startVector: done,
+          firstBatchId: block + 1 + resumes * 1_000_000,
+          onBatch: commit,
+          shouldStop: () => control.isPaused || control.aborted,
+        });
+        if (control.aborted) {
+          await conn.client.close();
+          return finish('aborted', 'aborted by the user');
+        }
+        if (done >= total) {
+          await conn.client.close();
+          return finish('completed', null);
+        }
+        // paused between batches: wait, then stream on from the last committed batch
+        progress('paused', true);
+        store.event(runId, 'pause', `after ${done} vectors`);
+        await control.waitWhilePaused();
+        store.event(runId, 'resume', control.aborted ? 'to abort' : `from vector ${done}`);
+        if (control.aborted) {
+          await conn.client.close();
+          return finish('aborted', 'aborted by the user');
+        }
+      } catch (e) {
+        if (!(e instanceof BoardDisconnectedError || e instanceof BoardUnresponsiveError)) throw e;
+        const reason = e.message;
+        store.setState(runId, 'interrupted', reason);
+        store.event(runId, 'disconnect', reason);
+        progress('interrupted', true);
+        await conn.client.close().catch(() => undefined);
+        const back = await reconnect(deps, control);
+        if (!back) return finish('interrupted', reason);
+        conn = back;
+        resumes++;
+        store.setState(runId, 'running', null);
+        store.event(runId, 'resume', `same board back; resuming from vector ${done} (block ${block})`);
+        await prepare(conn);
+      }
+    }
+  } catch (e) {
+    await conn.client.close().catch(() => undefined);
+    try {
+      finish('failed', (e as Error).message);
+    } catch {
+      // the store itself failed: nothing more can be written; committed batches are intact
+    }
+    throw e;
+  }
+}
+
+async function reconnect(deps: RunDeps, control: RunControl): Promise<BoardConnection | null> {
+  const until = deps.clock.now() + (deps.resumeWithinMs ?? 0);
+  while (deps.clock.now() < until && !control.aborted) {
+    try {
+      return await deps.board.connect();
+    } catch {
+      await new Promise<void>((r) => deps.clock.setTimeout(r, RECONNECT_EVERY_MS));
+    }
+  }
+  return null;
+}

@@ -1,0 +1,338 @@
+// The runs, sets and result blocks in the SQLite store (schema: migrations/, docs/data-model.md).
+// Every batch is committed in one transaction with its block, its power and its wire lines, so a
+// crash loses at most the batch in hand and never leaves half a batch behind.
+import { randomUUID } from 'node:crypto';
+import { endianness } from 'node:os';
+import type Database from 'better-sqlite3';
+import type { IntMatrix } from '../../shared/model/matrix';
+import { intMatrix } from '../../shared/model/matrix';
+import { explainSqliteError } from './store-error';
+
+if (endianness() !== 'LE') throw new Error('the store writes typed arrays as little-endian blobs: a big-endian host is not supported');
+
+export const RUN_STATES = ['running', 'completed', 'aborted', 'failed', 'interrupted'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export interface NewRun {
+  readonly kind: string;
+  readonly label?: string | undefined;
+  readonly parentId?: number | undefined;
+  readonly sessionId?: number | undefined;
+  readonly mode: string;
+  readonly config: object;
+  readonly provenance: object;
+  readonly vectorSet: string;
+  readonly weightSet: string;
+  readonly vectorsTotal: number;
+  readonly repeat: number;
+}
+
+export interface RunRow {
+  readonly id: number;
+  readonly guid: string;
+  readonly kind: string;
+  readonly label: string | null;
+  readonly parentId: number | null;
+  readonly state: RunState;
+  readonly stateReason: string | null;
+  readonly mode: string | null;
+  readonly config: Record<string, unknown>;
+  readonly provenance: Record<string, unknown>;
+  readonly vectorSet: string | null;
+  readonly weightSet: string | null;
+  readonly vectorsTotal: number;
+  readonly vectorsDone: number;
+  readonly repeat: number;
+  readonly summary: Record<string, unknown> | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly tags: string[];
+}
+
+export interface BlockSummary {
+  readonly macs: number;
+  readonly digitalMismatches: number;
+  readonly levelAgreements: number;
+  readonly signalSq: number;
+  readonly errorSq: number;
+  readonly modelErrorSq: number;
+  readonly yhatResidualMin: number;
+  readonly yhatResidualMax: number;
+  readonly codeResidualCount: number;
+  readonly codeResidualSum: number;
+  readonly codeResidualSq: number;
+  readonly codeResidualMin: number;
+  readonly codeResidualMax: number;
+  readonly modelEnergyPj: number;
+}
+
+export interface BlockPower {
+  readonly burstUs: number;
+  readonly dieTempC: number;
+  readonly vddDigMw: number;
+  readonly vddAnaMw: number;
+  readonly vddSramMw: number;
+}
+
+export interface ResultBlockRecord {
+  readonly block: number;
+  readonly firstVector: number;
+  readonly vectors: number;
+  readonly repeat: number;
+  readonly outputs: number;
+  readonly planes: number;
+  readonly digital: Int32Array;
+  readonly saliency: Int32Array;
+  readonly level: Uint8Array;
+  readonly codes: Int8Array;
+  readonly yhat: Float64Array;
+  readonly modelYhat: Float64Array;
+  readonly modelLevel: Uint8Array;
+  readonly exact: Float64Array;
+  readonly summary: BlockSummary;
+  readonly power: BlockPower;
+}
+
+const blob = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
+  return make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+interface RunDbRow {
+  id: number;
+  guid: string;
+  kind: string;
+  label: string | null;
+  parent_id: number | null;
+  state: RunState;
+  state_reason: string | null;
+  mode: string | null;
+  config_json: string;
+  provenance_json: string;
+  vector_set: string | null;
+  weight_set: string | null;
+  vectors_total: number;
+  vectors_done: number;
+  repeat_count: number;
+  summary_json: string | null;
+  started_at: string;
+  ended_at: string | null;
+  tags: string | null;
+}
+
+export class RunStore {
+  constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw explainSqliteError(this.path, e);
+    }
+  }
+
+  /** Store a set once under its content hash. */
+  putSet(table: 'vector_sets' | 'weight_sets', hash: string, m: IntMatrix, generator: string | null, seed: number | null): void {
+    this.guard(() =>
+      this.db
+        .prepare(`INSERT OR IGNORE INTO ${table} (hash, rows, cols, data, generator, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(hash, m.rows, m.cols, blob(m.data), generator, seed, this.now()),
+    );
+  }
+
+  getSet(table: 'vector_sets' | 'weight_sets', hash: string): IntMatrix | null {
+    const row = this.db.prepare(`SELECT rows, cols, data FROM ${table} WHERE hash = ?`).get(hash) as { rows: number; cols: number; data: Buffer } | undefined;
+    return row ? intMatrix(row.rows, row.cols, view(row.data, (b) => new Int32Array(b))) : null;
+  }
+
+  createRun(r: NewRun): { id: number; guid: string } {
+    const guid = randomUUID();
+    const at = this.now();
+    const info = this.guard(() =>
+      this.db
+        .prepare(
+          `INSERT INTO runs (guid, session_id, parent_id, kind, label, state, owner_pid, mode, config_json, provenance_json,
+             vector_set, weight_set, vectors_total, repeat_count, started_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(guid, r.sessionId ?? null, r.parentId ?? null, r.kind, r.label ?? null, process.pid, r.mode, JSON.stringify(r.config), JSON.stringify(r.provenance), r.vectorSet, r.weightSet, r.vectorsTotal, r.repeat, at, at),
+    );
+    return { id: Number(info.lastInsertRowid), guid };
+  }
+
+  setState(runId: number, state: RunState, reason: string | null = null, summary?: object): void {
+    const ended = state === 'running' ? null : this.now();
+    this.guard(() =>
+      this.db
+        .prepare(`UPDATE runs SET state = ?, state_reason = ?, updated_at = ?, ended_at = ?, owner_pid = ?, summary_json = COALESCE(?, summary_json) WHERE id = ?`)
+        .run(state, reason, this.now(), ended, state === 'running' ? process.pid : null, summary ? JSON.stringify(summary) : null, runId),
+    );
+  }
+
+  /** One batch, atomically: its block, power and wire lines, and the run's progress. */
+  commitBlock(runId: number, b: ResultBlockRecord, wire: { toBoard: string; toHost: string } | null): void {
+    const s = b.summary;
+    const at = this.now();
+    this.guard(() =>
+      this.db.transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO result_blocks (run_id, block, first_vector, vectors, repeat_count, outputs, planes, digital, saliency, level, codes, yhat,
+               model_yhat, model_level, exact, macs, digital_mismatches, level_agreements, signal_sq, error_sq, model_error_sq, yhat_residual_min,
+               yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max, model_energy_pj, committed_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, blob(b.digital), blob(b.saliency), blob(b.level), blob(b.codes), blob(b.yhat),
+            blob(b.modelYhat), blob(b.modelLevel), blob(b.exact), s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
+            s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, at);
+        const p = b.power;
+        this.db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
+        if (wire) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard, wire.toHost);
+        this.db.prepare(`UPDATE runs SET vectors_done = ?, updated_at = ? WHERE id = ?`).run(b.firstVector + b.vectors, at, runId);
+      })(),
+    );
+  }
+
+  event(runId: number | null, kind: string, detail: string | null = null): void {
+    this.guard(() => this.db.prepare(`INSERT INTO events (run_id, at, kind, detail) VALUES (?, ?, ?, ?)`).run(runId, this.now(), kind, detail));
+  }
+
+  /**
+   * Runs left 'running' by a process that is gone (killed, crashed, power lost) become
+   * 'interrupted'; their committed batches stay readable. Returns their ids.
+   */
+  recoverAbandoned(isAlive: (pid: number) => boolean): number[] {
+    const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE state = 'running'`).all() as { id: number; owner_pid: number | null }[];
+    const abandoned = rows.filter((r) => r.owner_pid === null || (r.owner_pid !== process.pid && !isAlive(r.owner_pid)));
+    for (const r of abandoned) {
+      this.setState(r.id, 'interrupted', `the process running it (pid ${r.owner_pid ?? '?'}) ended without finishing it`);
+      this.event(r.id, 'interrupted', 'found abandoned at start-up');
+    }
+    return abandoned.map((r) => r.id);
+  }
+
+  private toRow(r: RunDbRow): RunRow {
+    return {
+      id: r.id,
+      guid: r.guid,
+      kind: r.kind,
+      label: r.label,
+      parentId: r.parent_id,
+      state: r.state,
+      stateReason: r.state_reason,
+      mode: r.mode,
+      config: JSON.parse(r.config_json) as Record<string, unknown>,
+      provenance: JSON.parse(r.provenance_json) as Record<string, unknown>,
+      vectorSet: r.vector_set,
+      weightSet: r.weight_set,
+      vectorsTotal: r.vectors_total,
+      vectorsDone: r.vectors_done,
+      repeat: r.repeat_count,
+      summary: r.summary_json ? (JSON.parse(r.summary_json) as Record<string, unknown>) : null,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      tags: r.tags ? r.tags.split('\u001f') : [],
+    };
+  }
+
+  private static SELECT = `SELECT runs.*, (SELECT group_concat(tag, char(31)) FROM tags WHERE tags.run_id = runs.id) AS tags FROM runs`;
+
+  /** A run by id, guid or guid prefix (at least 6 characters). */
+  getRun(ref: string | number): RunRow | null {
+    const text = String(ref);
+    const row = (/^\d+$/.test(text)
+      ? this.db.prepare(`${RunStore.SELECT} WHERE id = ?`).get(Number(text))
+      : text.length >= 6
+        ? this.db.prepare(`${RunStore.SELECT} WHERE guid LIKE ? || '%' ORDER BY id LIMIT 2`).all(text).length === 1
+          ? this.db.prepare(`${RunStore.SELECT} WHERE guid LIKE ? || '%'`).get(text)
+          : undefined
+        : undefined) as RunDbRow | undefined;
+    return row ? this.toRow(row) : null;
+  }
+
+  listRuns(limit = 50, tag?: string): RunRow[] {
+    const rows = (tag
+      ? this.db.prepare(`${RunStore.SELECT} WHERE id IN (SELECT run_id FROM tags WHERE tag = ?) ORDER BY id DESC LIMIT ?`).all(tag, limit)
+      : this.db.prepare(`${RunStore.SELECT} ORDER BY id DESC LIMIT ?`).all(limit)) as RunDbRow[];
+    return rows.map((r) => this.toRow(r));
+  }
+
+  childRuns(parentId: number): RunRow[] {
+    return (this.db.prepare(`${RunStore.SELECT} WHERE parent_id = ? ORDER BY id`).all(parentId) as RunDbRow[]).map((r) => this.toRow(r));
+  }
+
+  tag(runId: number, tags: readonly string[]): void {
+    this.guard(() => {
+      const insert = this.db.prepare(`INSERT OR IGNORE INTO tags (run_id, tag) VALUES (?, ?)`);
+      this.db.transaction(() => tags.forEach((t) => insert.run(runId, t)))();
+    });
+  }
+
+  untag(runId: number, tags: readonly string[]): void {
+    this.guard(() => {
+      const del = this.db.prepare(`DELETE FROM tags WHERE run_id = ? AND tag = ?`);
+      this.db.transaction(() => tags.forEach((t) => del.run(runId, t)))();
+    });
+  }
+
+  note(runId: number, text: string): void {
+    this.guard(() => this.db.prepare(`INSERT INTO notes (run_id, at, text) VALUES (?, ?, ?)`).run(runId, this.now(), text));
+  }
+
+  notes(runId: number): { at: string; text: string }[] {
+    return this.db.prepare(`SELECT at, text FROM notes WHERE run_id = ? ORDER BY id`).all(runId) as { at: string; text: string }[];
+  }
+
+  events(runId: number): { at: string; kind: string; detail: string | null }[] {
+    return this.db.prepare(`SELECT at, kind, detail FROM events WHERE run_id = ? ORDER BY id`).all(runId) as { at: string; kind: string; detail: string | null }[];
+  }
+
+  /** Committed blocks of a run, in vector order, one at a time (memory stays flat). */
+  *blocks(runId: number): Generator<ResultBlockRecord> {
+    const rows = this.db.prepare(`SELECT * FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<Record<string, unknown>>;
+    for (const r of rows) {
+      const buf = (k: string) => r[k] as Buffer;
+      yield {
+        block: r.block as number,
+        firstVector: r.first_vector as number,
+        vectors: r.vectors as number,
+        repeat: r.repeat_count as number,
+        outputs: r.outputs as number,
+        planes: r.planes as number,
+        digital: view(buf('digital'), (b) => new Int32Array(b)),
+        saliency: view(buf('saliency'), (b) => new Int32Array(b)),
+        level: view(buf('level'), (b) => new Uint8Array(b)),
+        codes: view(buf('codes'), (b) => new Int8Array(b)),
+        yhat: view(buf('yhat'), (b) => new Float64Array(b)),
+        modelYhat: view(buf('model_yhat'), (b) => new Float64Array(b)),
+        modelLevel: view(buf('model_level'), (b) => new Uint8Array(b)),
+        exact: view(buf('exact'), (b) => new Float64Array(b)),
+        summary: {
+          macs: r.macs as number,
+          digitalMismatches: r.digital_mismatches as number,
+          levelAgreements: r.level_agreements as number,
+          signalSq: r.signal_sq as number,
+          errorSq: r.error_sq as number,
+          modelErrorSq: r.model_error_sq as number,
+          yhatResidualMin: r.yhat_residual_min as number,
+          yhatResidualMax: r.yhat_residual_max as number,
+          codeResidualCount: r.code_residual_count as number,
+          codeResidualSum: r.code_residual_sum as number,
+          codeResidualSq: r.code_residual_sq as number,
+          codeResidualMin: r.code_residual_min as number,
+          codeResidualMax: r.code_residual_max as number,
+          modelEnergyPj: r.model_energy_pj as number,
+        },
+        power: { burstUs: r.burst_us as number, dieTempC: r.die_temp_c as number, vddDigMw: r.vdd_dig_mw as number, vddAnaMw: r.vdd_ana_mw as number, vddSramMw: r.vdd_sram_mw as number },
+      };
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,22 @@
+export class StoreError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'StoreError';
+  }
+}
+
+/** A better-sqlite3 / OS error as a sentence a bench user can act on. */
+export function explainSqliteError(path: string, e: unknown): StoreError {
+  const err = e as { code?: string; message?: string };
+  const code = err.code ?? '';
+  const text = err.message ?? String(e);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new StoreError(path, `the database is locked by another program (${text})`);
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) return new StoreError(path, `the database is read-only (${text})`);
+  if (code === 'SQLITE_FULL') return new StoreError(path, `the disk is full (${text})`);
+  if (code === 'SQLITE_CANTOPEN') return new StoreError(path, `cannot open the database file (${text})`);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new StoreError(path, `not an OSA-Bench database, or a damaged one (${text})`);
+  return new StoreError(path, text);
+}

@@ -1,0 +1,27 @@
+// Open the store for a process: create its folder, migrate, and mark runs that a dead process
+// left 'running' as interrupted.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openDatabase } from './open-store';
+import { RunStore } from './run-store';
+import { explainSqliteError } from './store-error';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function openRunStore(path: string): { store: RunStore; recovered: number[] } {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw explainSqliteError(path, e);
+  }
+  const store = new RunStore(openDatabase(path), path);
+  const recovered = store.recoverAbandoned(alive);
+  return { store, recovered };
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../drivers/clock';
+import { parseDieConfig } from '../../drivers/sim/die-config';
+import { parseFaultSpec, type FaultSpec } from '../../drivers/sim/faults';
+import { simBoardLink } from '../../engine/board/board-link';
+import { executeRun, RunControl, type RunProgress } from '../../engine/run/run-engine';
+import { openRunStore } from '../../engine/store/store';
+import type { RunStore } from '../../engine/store/run-store';
+import { ModeConfigError } from '../../shared/model/modes';
+import { DEFAULT_PROFILE } from '../../shared/model/profile';
+import { generateWorkload } from '../../shared/workload/generators';
+
+const workload = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 1200, seed: 3 });
+const request = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: workload.weights, vectors: workload.vectors, source: { generator: 'relu', seed: 3 }, batchVectors: 200 };
+
+function setup(faults?: FaultSpec) {
+  const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'runs.db');
+  const { store } = openRunStore(path);
+  const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock, faults });
+  return { path, store, board };
+}
+
+/** Every vector of the run is in exactly one committed block, in order. */
+function coverage(store: RunStore, runId: number): number[][] {
+  return [...store.blocks(runId)].map((b) => [b.firstVector, b.vectors]);
+}
+
+describe('a run', () => {
+  it('streams every batch, compares it with the model and commits it, with power and wire lines', async () => {
+    const { store, board } = setup();
+    const progress: RunProgress[] = [];
+    const s = await executeRun(request, { store, board, clock: systemClock, onProgress: (p) => progress.push(p) });
+    expect(s).toMatchObject({ state: 'completed', vectors: 1200, outputs: 8, macs: 9600, digitalMismatches: 0, levelAgreement: 1, resumes: 0 });
+    expect(s.snrDb).toBeGreaterThan(10);
+    expect(s.measuredPjPerMac / s.modelPjPerMac).toBeGreaterThan(0.8);
+    expect(s.measuredPjPerMac / s.modelPjPerMac).toBeLessThan(1.25);
+    expect(coverage(store, s.runId)).toEqual([0, 200, 400, 600, 800, 1000].map((f) => [f, 200]));
+    const run = store.getRun(s.runId)!;
+    expect(run).toMatchObject({ state: 'completed', vectorsDone: 1200, vectorsTotal: 1200, vectorSet: workload.vectorsHash, weightSet: workload.weightsHash });
+    expect(run.provenance).toMatchObject({ dieId: 'SIM-DIE-0001', board: { firmware: '1.0.0' }, vectorSet: workload.vectorsHash, app: { name: 'osa-bench' } });
+    const wire = store.db.prepare('SELECT count(*) AS n, min(length(to_host)) AS shortest FROM wire_log WHERE run_id = ?').get(s.runId) as { n: number; shortest: number };
+    expect(wire.n).toBe(6);
+    expect(wire.shortest).toBeGreaterThan(1000);
+    expect(progress.at(-1)).toMatchObject({ vectorsDone: 1200, vectorsTotal: 1200 });
+    // the stored blobs are the measurement: measured D equals the model's everywhere
+    for (const b of store.blocks(s.runId)) expect(b.digital.length).toBe(b.vectors * 8);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('refuses a bad configuration before the board is touched', async () => {
+    const { store, board } = setup();
+    await expect(executeRun({ ...request, config: { mode: 'hcim', boundary: 40 } }, { store, board, clock: systemClock })).rejects.toThrow(ModeConfigError);
+    expect(board.board.toBoard.lines).toBe(0);
+    expect(store.listRuns()).toEqual([]);
+  });
+
+  it('pauses between batches, resumes, and aborts', async () => {
+    const { store, board } = setup();
+    const control = new RunControl();
+    let paused = false;
+    const s = await executeRun(request, {
+      store,
+      board,
+      clock: systemClock,
+      progressEveryMs: 0,
+      onProgress: (p) => {
+        if (p.vectorsDone >= 400 && !paused) {
+          paused = true;
+          control.pause();
+          setTimeout(() => control.resume(), 50);
+        }
+        if (p.vectorsDone >= 800) control.abort();
+      },
+    }, control);
+    expect(s.state).toBe('aborted');
+    expect(s.vectors).toBeGreaterThanOrEqual(800);
+    expect(s.vectors).toBeLessThan(1200);
+    expect(store.events(s.runId).map((e) => e.kind)).toEqual(expect.arrayContaining(['pause', 'resume']));
+    expect(coverage(store, s.runId).map(([f]) => f)).toEqual([0, 200, 400, 600, 800].slice(0, coverage(store, s.runId).length));
+  });
+
+  it('after a disconnect, resumes on the same board from the last committed batch: no vector lost or repeated', async () => {
+    const { store, board } = setup(parseFaultSpec('disconnect-after=40'));
+    const s = await executeRun(request, { store, board, clock: systemClock, resumeWithinMs: 5000 });
+    expect(s.state).toBe('completed');
+    expect(s.resumes).toBe(1);
+    expect(s.digitalMismatches).toBe(0);
+    const blocks = coverage(store, s.runId);
+    expect(blocks.reduce((next, [first, n]) => (first === next ? next + n! : -1), 0)).toBe(1200);
+    expect(store.events(s.runId).map((e) => e.kind)).toEqual(expect.arrayContaining(['disconnect', 'resume']));
+  });
+
+  it('ends interrupted, committed batches kept, when the board does not come back', async () => {
+    const { store, board } = setup(parseFaultSpec('hang-after=40'));
+    const s = await executeRun(request, { store, board, clock: systemClock, resumeWithinMs: 0 });
+    expect(s.state).toBe('interrupted');
+    expect(s.reason).toMatch(/does not answer/);
+    const run = store.getRun(s.runId)!;
+    expect(run.vectorsDone).toBe(coverage(store, s.runId).reduce((n, [, v]) => n + v!, 0));
+  });
+});
