@@ -26,6 +26,13 @@ function brief(r: RunRow) {
   return { id: r.id, guid: r.guid, kind: r.kind, label: r.label, state: r.state, mode: r.mode, vectorsDone: r.vectorsDone, vectorsTotal: r.vectorsTotal, snrDb: s.snrDb ?? null, startedAt: r.startedAt, tags: r.tags };
 }
 
+/** SNR for the table: a summary with no SNR means no error at all. */
+function snrText(r: RunRow): string {
+  if (!r.summary) return '-';
+  const v = r.summary.snrDb;
+  return typeof v === 'number' ? `${v.toFixed(2)} dB` : 'inf';
+}
+
 export function addRunsCommand(program: Command, io: CliIo): void {
   const runs = program.command('runs').description('list, show, tag and annotate logged runs');
   const dbOption = `SQLite store (default ${defaultDatabasePath()})`;
@@ -39,9 +46,9 @@ export function addRunsCommand(program: Command, io: CliIo): void {
     .option('--json', 'one JSON array')
     .action((o: { db?: string; limit: number; tag?: string; json?: boolean }) =>
       withStore(o.db, async (store) => {
-        const rows = store.listRuns(o.limit, o.tag).map(brief);
-        if (o.json) return writeChunk(io.stdout, `${JSON.stringify(rows)}\n`);
-        const lines = rows.map((r) => [String(r.id).padStart(5), r.guid.slice(0, 8), r.state.padEnd(11), (r.mode ?? '-').padEnd(5), `${r.vectorsDone}/${r.vectorsTotal}`.padStart(15), typeof r.snrDb === 'number' ? `${r.snrDb.toFixed(2)} dB` : '-', r.startedAt, r.tags.join(',')].join('  '));
+        const runs = store.listRuns(o.limit, o.tag);
+        if (o.json) return writeChunk(io.stdout, `${JSON.stringify(runs.map(brief))}\n`);
+        const lines = runs.map((r) => [String(r.id).padStart(5), r.guid.slice(0, 8), r.state.padEnd(11), (r.mode ?? '-').padEnd(5), `${r.vectorsDone}/${r.vectorsTotal}`.padStart(15), snrText(r), r.startedAt, r.tags.join(',')].join('  '));
         await writeChunk(io.stdout, `${['   id  guid      state        mode           vectors  snr  started  tags', ...lines].join('\n')}\n`);
       }),
     );

@@ -1,0 +1,105 @@
+// osa-bench run and runs as a user runs them, including a run killed in the middle.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openRunStore } from '../../engine/store/store';
+import { BIN, cli, cliProcess } from './run-cli';
+
+const dbIn = () => join(mkdtempSync(join(tmpdir(), 'osa-cli-run-')), 'runs.db');
+const KEYS = ['runId', 'state', 'vectors', 'outputs', 'snrDb', 'modelSnrDb', 'levelAgreement', 'measuredPjPerMac', 'modelPjPerMac', 'gainVsDcim'];
+
+describe('osa-bench run', () => {
+  it('--board sim --json prints the run figures, measured beside modelled', async () => {
+    const db = dbIn();
+    const r = await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '3000', '--mode', 'osa', '--json', '--tag', 'smoke');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, number | string>;
+    for (const k of KEYS) expect(out).toHaveProperty(k);
+    expect(out).toMatchObject({ state: 'completed', vectors: 3000, outputs: 8 });
+    expect(Math.abs((out.snrDb as number) - (out.modelSnrDb as number))).toBeLessThan(3);
+    expect(r.stderr).toMatch(/progress 100\.0% 3000\/3000 vectors/); // plain progress lines off a terminal
+    const list = JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { guid: string; tags: string[] }[];
+    expect(list[0]).toMatchObject({ guid: out.runId, tags: ['smoke'] });
+  });
+
+  it('runs against osa-bench sim --pty through the serial driver', async () => {
+    const sim = spawn(process.execPath, [BIN, 'sim', '--pty', '--baud', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const device = await new Promise<string>((resolve) => createInterface({ input: sim.stdout }).on('line', (l) => /^device: /.test(l) && resolve(l.slice(8))));
+    try {
+      const r = await cliProcess('run', '--board', device, '--db', dbIn(), '--workload', 'relu', '--vectors', '2000', '--mode', 'hcim', '--boundary', '9', '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ state: 'completed', vectors: 2000, digitalMismatches: 0, levelAgreement: 1 });
+    } finally {
+      sim.kill('SIGTERM');
+    }
+  });
+
+  it.each([
+    [['--mode', 'hcim'], /boundary: required for mode hcim/],
+    [['--mode', 'osa', '--boundary', '3'], /boundary: only applies to mode hcim/],
+    [['--mode', 'osa', '--vectors-file', 'x.csv'], /--workload: give either --workload or --vectors-file/],
+  ])('refuses %j before any board is contacted (exit 2)', async (args, message) => {
+    const r = await cli('run', '--board', 'tcp://127.0.0.1:1', '--db', dbIn(), '--workload', 'relu', '--vectors', '10', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a run killed mid-way leaves an intact database; the next start marks it interrupted and keeps every committed batch', async () => {
+    const db = dbIn();
+    const child = spawn(process.execPath, [BIN, 'run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '60000', '--batch', '2048', '--mode', 'osa'], { stdio: 'ignore' });
+    // wait for a few committed batches, then kill -9: no chance to clean up
+    const deadline = Date.now() + 60_000;
+    let committed = 0;
+    while (Date.now() < deadline && committed < 3) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (!existsSync(db)) continue;
+      try {
+        const peek = new Database(db, { readonly: true });
+        committed = (peek.prepare('SELECT count(*) AS n FROM result_blocks').get() as { n: number }).n;
+        peek.close();
+      } catch {
+        // the schema may not exist yet
+      }
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(committed).toBeGreaterThanOrEqual(3);
+
+    const { store, recovered } = openRunStore(db);
+    try {
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(recovered).toHaveLength(1);
+      const run = store.getRun(recovered[0]!)!;
+      expect(run.state).toBe('interrupted');
+      expect(run.stateReason).toMatch(/ended without finishing it/);
+      const blocks = [...store.blocks(run.id)];
+      expect(blocks.length).toBeGreaterThanOrEqual(3);
+      expect(blocks.map((b) => b.firstVector)).toEqual(blocks.map((_, i) => i * 2048));
+      expect(run.vectorsDone).toBe(blocks.length * 2048);
+      expect(blocks.every((b) => b.summary.digitalMismatches === 0 && b.digital.length === 2048 * 8)).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('osa-bench runs', () => {
+  it('lists, shows, tags and annotates runs', async () => {
+    const db = dbIn();
+    const out = JSON.parse((await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '500', '--mode', 'dcim', '--json', '--label', 'dcim check')).stdout) as { runId: string; id: number };
+    expect((await cli('runs', 'tag', out.runId.slice(0, 8), 'golden', 'die-1', '--db', db)).code).toBe(0);
+    expect((await cli('runs', 'note', String(out.id), 'looks', 'clean', '--db', db)).code).toBe(0);
+    const shown = JSON.parse((await cli('runs', 'show', String(out.id), '--db', db, '--json')).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ label: 'dcim check', state: 'completed', tags: ['die-1', 'golden'], notes: [{ text: 'looks clean' }] });
+    expect((shown.blocks as unknown[]).length).toBe(1);
+    const table = await cli('runs', 'list', '--db', db, '--tag', 'golden');
+    expect(table.stdout).toMatch(/completed\s+dcim\s+500\/500\s+inf/);
+    const missing = await cli('runs', 'show', '999', '--db', db);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no run '999'/);
+  });
+});
