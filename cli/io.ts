@@ -4,6 +4,8 @@ import type { Writable } from 'node:stream';
 export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** a command that ran but did not succeed (a run not completed, a failed check) sets 1 */
+  readonly exit: { code: number };
 }
 
 /** Write and wait for the stream to drain when its buffer is full, so large outputs stream. */

@@ -6,6 +6,7 @@ import { addModelCommand } from './commands/model';
 import { addSimCommand } from './commands/sim';
 import { addRunCommand } from './commands/run';
 import { addRunsCommand } from './commands/runs';
+import { addProcedureCommand } from './commands/procedure';
 import { addWorkloadCommand } from './commands/workload';
 import type { CliIo } from './io';
 import { appVersion } from './version';
@@ -24,6 +25,7 @@ export function createProgram(io: CliIo): Command {
   addBoardCommands(program, io);
   addRunCommand(program, io);
   addRunsCommand(program, io);
+  addProcedureCommand(program, io);
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput(program.configureOutput());
     cmd.commands.forEach(configure);

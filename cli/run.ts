@@ -20,11 +20,12 @@ function isInputError(e: unknown): e is Error {
   return [DataFileError, ProfileError, ModeConfigError, InputRangeError, BoardAddressError, DieConfigError, FaultSpecError, StoreError].some((type) => e instanceof type);
 }
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], streams: Omit<CliIo, 'exit'>): Promise<number> {
+  const io: CliIo = { ...streams, exit: { code: EXIT_OK } };
   const program = createProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
+    return io.exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     if (isInputError(e)) {

@@ -125,7 +125,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       const out = { ...summary, runId: summary.guid, id: summary.runId, db: o.db ?? defaultDatabasePath() };
       if (o.json) await writeChunk(io.stdout, `${JSON.stringify(out)}\n`);
       else await writeChunk(io.stdout, formatSummary(summary, out.db));
-      if (summary.state !== 'completed') process.exitCode = 1;
+      if (summary.state !== 'completed') io.exit.code = 1;
     });
 }
 

@@ -190,6 +190,9 @@ export class SimFirmware {
     if (!r.ok) return this.send(encodeNak(r.error));
     const { seq, verb, args } = r.value;
     const crc = crc32Ascii(line);
+    // *IDN? opens a session: the answers kept for resends belong to the session before, whose
+    // seq numbers a new host will reuse
+    if (verb === '*IDN?') this.replay.clear();
     const cached = this.replay.get(seq);
     if (cached && cached.crc === crc) return this.send(cached.answer); // a resend: answer again, do not execute again
     const answer = this.execute(verb, args, seq, crc);

@@ -21,8 +21,9 @@ export interface NewRun {
   readonly mode: string;
   readonly config: object;
   readonly provenance: object;
-  readonly vectorSet: string;
-  readonly weightSet: string;
+  /** a sweep's parent run has no stimulus of its own */
+  readonly vectorSet: string | null;
+  readonly weightSet: string | null;
   readonly vectorsTotal: number;
   readonly repeat: number;
 }

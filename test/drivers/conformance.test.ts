@@ -292,6 +292,20 @@ describe('duplicates and terminal mode (in-process, raw lines)', () => {
     await setup.close();
   });
 
+  it('executes the same request again in a new session: *IDN? clears the replay cache', async () => {
+    const { setup, transport, next } = await raw();
+    const run = encodeRequest(3, 'RUN', [7, 0, 1]);
+    transport.send(encodeRequest(1, 'WGT', [0, 1, 'D', '1,2,3,4,5,6,7,8']));
+    transport.send(encodeRequest(2, 'VEC', [0, 1, 'D', '200,100,50']));
+    transport.send(run);
+    transport.send(encodeRequest(0, '*IDN?')); // a new host connects
+    transport.send(run); // the same line as before, from the new session
+    const lines = await next(5);
+    expect(lines[4]).not.toBe(lines[2]); // run again: another burst, another temperature and power reading
+    expect(parseBoardLine(lines[4]!)).toMatchObject({ ok: true, value: { kind: 'ok', seq: 3 } });
+    await setup.close();
+  });
+
   it('lets a person work without seq or CRC after TERM ON', async () => {
     const { setup, transport, next } = await raw();
     for (const l of ['TERM ON', '*IDN?', 'WGT 0 1 D 1,1,1,1,1,1,1,1', 'VEC 0 1 D 3,2,1', 'RUN 1 0 1', 'RES? 1 0 1', 'FROB', 'TERM OFF', 'CFG MODE=dcim']) {

@@ -1,0 +1,116 @@
+// osa-bench procedure NAME: the characterization procedures of spec section 5.
+import type { Command } from 'commander';
+import { parseBoardAddress } from '../../drivers/board-address';
+import { systemClock } from '../../drivers/clock';
+import { loadDieConfig, parseDieConfig } from '../../drivers/sim/die-config';
+import { addressBoardLink, simBoardLink, type BoardLink } from '../../engine/board/board-link';
+import { loadProfile } from '../../engine/files/profile-file';
+import type { ProcedureContext, ProcedureReport } from '../../engine/procedures/context';
+import { functionalCheck } from '../../engine/procedures/functional';
+import { marchTest } from '../../engine/procedures/march';
+import { osaPoints } from '../../engine/procedures/osa-points';
+import { powerPerMode } from '../../engine/procedures/power-per-mode';
+import { repeatability } from '../../engine/procedures/repeatability';
+import { snrSweep } from '../../engine/procedures/snr-sweep';
+import { defaultDatabasePath } from '../../engine/store/default-path';
+import { openRunStore } from '../../engine/store/store';
+import { MODES, resolveMode, type Mode } from '../../shared/model/modes';
+import type { DieProfile } from '../../shared/model/profile';
+import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
+import { writeChunk, type CliIo } from '../io';
+import { integerIn, oneOf } from '../options';
+import { ProgressReporter } from '../progress';
+
+interface Common {
+  board: string;
+  db?: string;
+  profile?: string;
+  die?: string;
+  json?: boolean;
+}
+
+interface Workload {
+  workload: WorkloadKind;
+  vectors: number;
+  seed: number;
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .requiredOption('--board <address>', 'sim, a device such as /dev/ttyUSB0, or tcp://HOST:PORT')
+    .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
+    .option('--profile <file>', 'die profile JSON (default: the spec defaults)')
+    .option('--die <file>', 'sim: die configuration JSON (samples in drivers/sim/dies/)')
+    .option('--json', 'print the report as one JSON object');
+}
+
+function workload(cmd: Command, vectors: number): Command {
+  return cmd
+    .option('--workload <kind>', `stimulus: ${WORKLOAD_KINDS.join(', ')}`, oneOf(WORKLOAD_KINDS), 'relu')
+    .option('--vectors <T>', 'vectors per step', integerIn(1, MAX_WORKLOAD_VECTORS), vectors)
+    .option('--seed <S>', 'workload seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1);
+}
+
+async function runProcedure(io: CliIo, o: Common, fn: (ctx: ProcedureContext) => Promise<ProcedureReport>): Promise<void> {
+  const profile: DieProfile = await loadProfile(o.profile);
+  const address = parseBoardAddress(o.board);
+  let board: BoardLink;
+  if (address.kind === 'sim') {
+    const die = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
+    board = simBoardLink({ die: { ...die, profile }, clock: systemClock });
+  } else {
+    board = addressBoardLink(address, systemClock);
+  }
+  const { store } = openRunStore(o.db ?? defaultDatabasePath());
+  const reporter = new ProgressReporter(io.stderr);
+  try {
+    const report = await fn({ store, board, clock: systemClock, profile, onProgress: (p) => reporter.progress(p), onLine: (t) => reporter.line(t) });
+    reporter.done();
+    if (o.json) await writeChunk(io.stdout, `${JSON.stringify(report)}\n`);
+    else await writeChunk(io.stdout, `${report.procedure} (run ${report.runId}, ${report.guid})\n${report.table.map((l) => `  ${l}`).join('\n')}\n`);
+    if (report.passed === false) io.exit.code = 1;
+  } finally {
+    reporter.done();
+    await board.dispose();
+    store.close();
+  }
+}
+
+export function addProcedureCommand(program: Command, io: CliIo): void {
+  const proc = program.command('procedure').description('characterization procedures (spec section 5); each is a parent run with child runs');
+
+  common(proc.command('functional').description('DCIM bit-exactness on corners, walking ones and random vectors (pass/fail)'))
+    .option('--random <T>', 'random vectors', integerIn(1, MAX_WORKLOAD_VECTORS), 2000)
+    .option('--seed <S>', 'seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
+    .action((o: Common & { random: number; seed: number }) => runProcedure(io, o, (ctx) => functionalCheck(ctx, { randomVectors: o.random, seed: o.seed })));
+
+  common(proc.command('march').description('SRAM march test through weight write and read-back: the stuck-cell map (pass/fail)')).action((o: Common) =>
+    runProcedure(io, o, (ctx) => marchTest(ctx)),
+  );
+
+  workload(common(proc.command('snr-sweep').description('SNR versus boundary: hcim at b = FROM..TO, measured and modelled')), 4000)
+    .option('--from <b>', 'first boundary', integerIn(0, 31), 0)
+    .option('--to <b>', 'last boundary', integerIn(0, 31), 14)
+    .option('--skip <t>', 'skip line (capped at b)', integerIn(0, 31), 0)
+    .action((o: Common & Workload & { from: number; to: number; skip: number }) => runProcedure(io, o, (ctx) => snrSweep(ctx, { ...o })));
+
+  workload(common(proc.command('power-per-mode').description('measured rail energy per MAC and TOPS/W in dcim, acim, hcim and osa, against the energy model')), 4000)
+    .option('--boundary <b>', 'the hcim point', integerIn(0, 31), 9)
+    .action((o: Common & Workload & { boundary: number }) => runProcedure(io, o, (ctx) => powerPerMode(ctx, { ...o })));
+
+  workload(common(proc.command('osa-points').description('OSA operating points: thresholds shifted by each offset; level mix, SNR, gain, Pareto front')), 4000)
+    .option('--offsets <list>', 'comma-separated offsets added to every threshold', (v) => v.split(',').map((x) => integerIn(-10_000_000, 10_000_000)(x.trim())), [-12288, -6144, 0, 6144, 12288])
+    .action((o: Common & Workload & { offsets: number[] }) => runProcedure(io, o, (ctx) => osaPoints(ctx, { ...o })));
+
+  workload(common(proc.command('repeatability').description('the same run repeated: the spread of SNR and energy')), 2000)
+    .option('--times <n>', 'repetitions', integerIn(2, 1000), 5)
+    .option('--mode <mode>', `mode: ${MODES.join(', ')}`, oneOf(MODES), 'osa' as Mode)
+    .option('--boundary <b>', 'hcim: boundary', integerIn(0, 31))
+    .action((o: Common & Workload & { times: number; mode: Mode; boundary?: number }) =>
+      runProcedure(io, o, (ctx) => {
+        const config = { mode: o.mode, boundary: o.boundary };
+        resolveMode(ctx.profile, config);
+        return repeatability(ctx, { ...o, config });
+      }),
+    );
+}

@@ -1,0 +1,32 @@
+// Functional check (spec section 5 item 1): DCIM must be bit-exact on corner vectors, walking ones
+// and random vectors. A digital sum that differs from the exact one is a defect or a link error.
+import { generateWorkload } from '../../shared/workload/generators';
+import { childRun, finishParent, startParent, type ProcedureContext, type ProcedureReport } from './context';
+
+export interface FunctionalParams {
+  readonly randomVectors: number;
+  readonly seed: number;
+}
+
+export async function functionalCheck(ctx: ProcedureContext, params: FunctionalParams): Promise<ProcedureReport> {
+  const parent = startParent(ctx, 'functional', params);
+  const p = ctx.profile;
+  const sets = [
+    { step: 'corners', spec: { kind: 'corners' as const, vectors: 4 + p.rows, seed: params.seed } },
+    { step: 'walking ones', spec: { kind: 'walking' as const, vectors: p.rows * p.inputBits, seed: params.seed } },
+    { step: 'random', spec: { kind: 'uniform' as const, vectors: params.randomVectors, seed: params.seed } },
+  ];
+  const table: string[] = [];
+  let mismatches = 0;
+  let vectors = 0;
+  for (const { step, spec } of sets) {
+    const w = generateWorkload(p, spec);
+    const s = await childRun(ctx, parent.id, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: w.vectors, source: { generator: spec.kind, seed: spec.seed } });
+    mismatches += s.digitalMismatches;
+    vectors += s.vectors;
+    table.push(`${step.padEnd(14)} ${String(s.vectors).padStart(7)} vectors  ${s.digitalMismatches} digital mismatches  (run ${s.runId})`);
+  }
+  const passed = mismatches === 0;
+  table.push(passed ? `PASS: DCIM bit-exact on ${vectors} vectors` : `FAIL: ${mismatches} MACs differ from the exact sum`);
+  return finishParent(ctx, parent, 'functional', passed, { vectors, digitalMismatches: mismatches }, table);
+}

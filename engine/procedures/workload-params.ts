@@ -1,0 +1,14 @@
+import { generateWorkload, type WorkloadKind } from '../../shared/workload/generators';
+import type { DieProfile } from '../../shared/model/profile';
+
+export interface WorkloadParams {
+  readonly workload: WorkloadKind;
+  readonly vectors: number;
+  readonly seed: number;
+}
+
+/** The stimulus of a sweep: one workload, the same for every child run (same hashes). */
+export function sweepStimulus(profile: DieProfile, p: WorkloadParams) {
+  const w = generateWorkload(profile, { kind: p.workload, vectors: p.vectors, seed: p.seed });
+  return { weights: w.weights, vectors: w.vectors, source: { generator: p.workload, seed: p.seed } };
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../drivers/clock';
+import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
+import { simBoardLink } from '../../engine/board/board-link';
+import type { ProcedureContext } from '../../engine/procedures/context';
+import { functionalCheck } from '../../engine/procedures/functional';
+import { marchTest } from '../../engine/procedures/march';
+import { osaPoints } from '../../engine/procedures/osa-points';
+import { powerPerMode } from '../../engine/procedures/power-per-mode';
+import { repeatability } from '../../engine/procedures/repeatability';
+import { snrSweep } from '../../engine/procedures/snr-sweep';
+import { openRunStore } from '../../engine/store/store';
+import { DEFAULT_PROFILE } from '../../shared/model/profile';
+import { cli } from '../cli/run-cli';
+
+const stuckDie = () => loadDieConfig(new URL('../../drivers/sim/dies/stuck-cells.json', import.meta.url).pathname);
+
+function context(die: DieConfig = parseDieConfig({})): ProcedureContext {
+  const { store } = openRunStore(join(mkdtempSync(join(tmpdir(), 'osa-proc-')), 'p.db'));
+  return { store, board: simBoardLink({ die, clock: systemClock }), clock: systemClock, profile: DEFAULT_PROFILE };
+}
+
+const small = { workload: 'relu' as const, vectors: 400, seed: 1 };
+
+describe('procedures', () => {
+  it('march: finds exactly the stuck cells of the defective sample die', async () => {
+    const r = await marchTest(context(await stuckDie()));
+    expect(r.passed).toBe(false);
+    expect(r.summary.stuckCells).toEqual([
+      { row: 3, column: 0, stuckAt: 1 },
+      { row: 17, column: 9, stuckAt: 0 },
+      { row: 100, column: 23, stuckAt: 1 },
+      { row: 255, column: 63, stuckAt: 0 },
+    ]);
+    expect((await marchTest(context())).passed).toBe(true);
+  });
+
+  it('functional: passes on a good die, fails on one with stuck cells, as a parent run with child runs', async () => {
+    const ctx = context();
+    const good = await functionalCheck(ctx, { randomVectors: 200, seed: 1 });
+    expect(good.passed).toBe(true);
+    expect(ctx.store.childRuns(good.runId).map((c) => [c.label, c.state])).toEqual([['corners', 'completed'], ['walking ones', 'completed'], ['random', 'completed']]);
+    expect((await functionalCheck(context(await stuckDie()), { randomVectors: 200, seed: 1 })).passed).toBe(false);
+  });
+
+  it('snr-sweep: SNR falls as the boundary rises, measured close to the model', async () => {
+    const r = await snrSweep(context(), { ...small, from: 6, to: 12, skip: 0 });
+    const points = r.summary.points as { boundary: number; snrDb: number; modelSnrDb: number }[];
+    expect(points.map((p) => p.boundary)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+    for (let i = 1; i < points.length; i++) expect(points[i]!.snrDb).toBeLessThan(points[i - 1]!.snrDb);
+    for (const p of points) expect(Math.abs(p.snrDb - p.modelSnrDb)).toBeLessThan(3);
+  });
+
+  it('power-per-mode: measured energy within 25 % of the model in every mode; DCIM near 10 TOPS/W', async () => {
+    const r = await powerPerMode(context(), { ...small, boundary: 9 });
+    const points = r.summary.points as { mode: string; measuredPjPerMac: number; modelPjPerMac: number; modelTopsPerWatt: number }[];
+    expect(points.map((p) => p.mode)).toEqual(['dcim', 'acim', 'hcim b=9', 'osa']);
+    for (const p of points) expect(p.measuredPjPerMac / p.modelPjPerMac).toBeGreaterThan(0.75);
+    for (const p of points) expect(p.measuredPjPerMac / p.modelPjPerMac).toBeLessThan(1.25);
+    expect(points[0]!.modelTopsPerWatt).toBeCloseTo(10, 6);
+  });
+
+  it('osa-points: higher thresholds trade SNR for energy gain; the Pareto front is marked', async () => {
+    const r = await osaPoints(context(), { ...small, offsets: [-12288, 0, 12288] });
+    const points = r.summary.points as { offset: number; snrDb: number; modelGainVsDcim: number; levelMix: number[]; pareto: boolean }[];
+    expect(points[2]!.modelGainVsDcim).toBeGreaterThan(points[0]!.modelGainVsDcim);
+    expect(points[2]!.snrDb).toBeLessThan(points[0]!.snrDb);
+    expect(points[2]!.levelMix[0]).toBeGreaterThan(points[0]!.levelMix[0]!);
+    for (const p of points) expect(p.levelMix.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(points.some((p) => p.pareto)).toBe(true);
+  });
+
+  it('repeatability: the same run repeated gives a small spread', async () => {
+    const r = await repeatability(context(), { ...small, times: 3, config: { mode: 'hcim', boundary: 9 } });
+    const snr = r.summary.snrDb as { mean: number; sd: number };
+    expect(snr.sd).toBeGreaterThan(0); // the silicon has noise
+    expect(snr.sd).toBeLessThan(0.5);
+  });
+
+  it('the CLI exits non-zero when a check fails', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'osa-proc-')), 'p.db');
+    const r = await cli('procedure', 'march', '--board', 'sim', '--die', new URL('../../drivers/sim/dies/stuck-cells.json', import.meta.url).pathname, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL: 4 stuck cell\(s\)/);
+  });
+});
