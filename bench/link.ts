@@ -18,6 +18,7 @@ import { allocateResultBlock, decodeResults, encodeResults, resultLayout } from 
 import { encodeRequest, parseRequestLine } from '../shared/protocol/frame';
 import type { BoardRunConfig } from '../shared/protocol/payloads';
 import { generateWorkload } from '../shared/workload/generators';
+import { matrixSource } from '../shared/workload/vector-source';
 import { median, report, timeIt } from './report';
 
 const OSA: BoardRunConfig = { mode: 'osa', levels: DEFAULT_PROFILE.levels, thresholds: DEFAULT_PROFILE.thresholds, salientInputBits: DEFAULT_PROFILE.salientInputBits };
@@ -102,7 +103,7 @@ async function stream(link: { host: LineTransport; board?: SimBoard; close(): Pr
   let firstRunAt = 0;
   const toHostAtFirst = { busyMs: 0 };
   const t0 = performance.now();
-  await streamBatches(client, w.vectors.data, vectors, {
+  await streamBatches(client, matrixSource(w.vectors), {
     layout,
     batchVectors,
     onBatch: (b) => {

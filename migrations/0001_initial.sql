@@ -17,15 +17,25 @@ CREATE TABLE sessions (
   ended_at      TEXT
 );
 
--- Immutable, content-addressed stimulus: stored once, referenced by hash.
+-- Immutable, content-addressed stimulus: stored once, referenced by hash. A vector set is stored
+-- in chunks (a million vectors would not fit one blob); hash is NULL until every chunk is in.
 CREATE TABLE vector_sets (
-  hash        TEXT PRIMARY KEY,          -- sha256:... of the canonical encoding (docs/model.md)
+  id          INTEGER PRIMARY KEY,
+  hash        TEXT UNIQUE,               -- sha256:... of the canonical encoding (docs/model.md)
   rows        INTEGER NOT NULL,          -- vectors
   cols        INTEGER NOT NULL,          -- inputs per vector (N)
-  data        BLOB NOT NULL,             -- int32 little-endian, row-major
   generator   TEXT,                      -- e.g. relu, or the file it came from
   seed        INTEGER,
   created_at  TEXT NOT NULL
+);
+
+CREATE TABLE vector_set_chunks (
+  set_id        INTEGER NOT NULL REFERENCES vector_sets(id) ON DELETE CASCADE,
+  first_vector  INTEGER NOT NULL,
+  vectors       INTEGER NOT NULL,
+  encoding      TEXT NOT NULL CHECK (encoding IN ('u8', 'u16', 'i32')),  -- the narrowest that holds the inputs
+  data          BLOB NOT NULL,           -- row-major, little-endian
+  PRIMARY KEY (set_id, first_vector)
 );
 
 CREATE TABLE weight_sets (

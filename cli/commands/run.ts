@@ -12,7 +12,8 @@ import { defaultDatabasePath } from '../../engine/store/default-path';
 import { openRunStore } from '../../engine/store/store';
 import { ModeConfigError, MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
-import { generateWorkload, MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
+import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, workloadSource, type WorkloadKind } from '../../shared/workload/generators';
+import { matrixSource } from '../../shared/workload/vector-source';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
 import { ProgressReporter } from '../progress';
@@ -48,13 +49,13 @@ async function inputs(o: RunOptions, profile: DieProfile) {
   if (o.workload) {
     if (o.vectorsFile || o.weightsFile) throw new ModeConfigError('--workload', 'give either --workload or --vectors-file with --weights-file, not both');
     if (o.vectors === undefined) throw new ModeConfigError('--vectors', 'required with --workload');
-    const w = generateWorkload(profile, { kind: o.workload, vectors: o.vectors, seed: o.seed });
+    const w = workloadSource(profile, { kind: o.workload, vectors: o.vectors, seed: o.seed });
     return { vectors: w.vectors, weights: w.weights, source: { generator: o.workload, seed: o.seed } };
   }
   if (!o.vectorsFile || !o.weightsFile) throw new ModeConfigError('--vectors-file', 'give --workload KIND, or both --vectors-file and --weights-file');
   const weights = await readWeightFile(o.weightsFile, profile);
   const vectors = await readVectorFile(o.vectorsFile, profile);
-  return { vectors, weights, source: { generator: `file:${o.vectorsFile}`, seed: null } };
+  return { vectors: matrixSource(vectors), weights, source: { generator: `file:${o.vectorsFile}`, seed: null } };
 }
 
 export function addRunCommand(program: Command, io: CliIo): void {

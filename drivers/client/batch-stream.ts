@@ -4,6 +4,7 @@
 // leaves the wire idle (docs/benchmarks.md, link use).
 import { allocateResultBlock, type ResultBlock, type ResultLayout } from '../../shared/protocol/data-blocks';
 import type { RunReport } from '../../shared/protocol/payloads';
+import type { VectorSource } from '../../shared/workload/vector-source';
 import type { BoardClient, LinkJob } from './board-client';
 
 export interface StreamedBatch {
@@ -15,6 +16,8 @@ export interface StreamedBatch {
   readonly count: number;
   readonly report: RunReport;
   readonly results: ResultBlock;
+  /** the batch's vectors (count x N), as sent */
+  readonly vectors: Int32Array;
 }
 
 export interface StreamOptions {
@@ -48,9 +51,10 @@ function interleave(loads: LinkJob<void>[], fetches: LinkJob<void>[]): { loaded:
   return { loaded, fetched };
 }
 
-/** Stream vectors [startVector, count) of `vectors` (count x N). Resolves when every batch is handled. */
-export async function streamBatches(client: BoardClient, vectors: Int32Array, count: number, options: StreamOptions): Promise<void> {
-  const { rows, vectorCapacity } = client.capabilities;
+/** Stream vectors [startVector, source.rows) of a source. Resolves when every batch is handled. */
+export async function streamBatches(client: BoardClient, source: VectorSource, options: StreamOptions): Promise<void> {
+  const { vectorCapacity } = client.capabilities;
+  const count = source.rows;
   const size = Math.min(options.batchVectors, Math.floor(vectorCapacity / 2));
   if (size < 1) throw new RangeError('the board has no room for two batches');
   const repeat = options.repeat ?? 1;
@@ -61,7 +65,12 @@ export async function streamBatches(client: BoardClient, vectors: Int32Array, co
   const slotOf = (k: number) => (k % 2) * size;
   const firstOf = (k: number) => start + k * size;
   const countOf = (k: number) => Math.min(size, count - firstOf(k));
-  const loadsOf = (k: number) => client.vectorLoads(slotOf(k), vectors.subarray(firstOf(k) * rows, (firstOf(k) + countOf(k)) * rows), countOf(k));
+  // read in order, once: batch k+1 is read while batch k's results come back
+  const batchVectors: Int32Array[] = [];
+  const loadsOf = (k: number) => {
+    batchVectors[k] = source.read(firstOf(k), countOf(k));
+    return client.vectorLoads(slotOf(k), batchVectors[k] as Int32Array, countOf(k));
+  };
 
   await Promise.all(loadsOf(0).map((j) => j.send()));
   let running: Promise<RunReport> = client.run(firstId, slotOf(0), countOf(0), repeat);
@@ -79,7 +88,9 @@ export async function streamBatches(client: BoardClient, vectors: Int32Array, co
       running.catch(() => undefined); // a failure surfaces when the run is awaited, not as unhandled
     }
     await Promise.all(fetched);
-    await options.onBatch({ batch: firstId + k, first: firstOf(k), count: n, report, results });
+    const vectors = batchVectors[k] as Int32Array;
+    delete batchVectors[k];
+    await options.onBatch({ batch: firstId + k, first: firstOf(k), count: n, report, results, vectors });
     if (!more) return;
   }
 }

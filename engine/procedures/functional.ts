@@ -1,6 +1,7 @@
 // Functional check (spec section 5 item 1): DCIM must be bit-exact on corner vectors, walking ones
 // and random vectors. A digital sum that differs from the exact one is a defect or a link error.
 import { generateWorkload } from '../../shared/workload/generators';
+import { matrixSource } from '../../shared/workload/vector-source';
 import { childRun, finishParent, startParent, type ProcedureContext, type ProcedureReport } from './context';
 
 export interface FunctionalParams {
@@ -21,7 +22,7 @@ export async function functionalCheck(ctx: ProcedureContext, params: FunctionalP
   let vectors = 0;
   for (const { step, spec } of sets) {
     const w = generateWorkload(p, spec);
-    const s = await childRun(ctx, parent.id, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: w.vectors, source: { generator: spec.kind, seed: spec.seed } });
+    const s = await childRun(ctx, parent.id, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: spec.kind, seed: spec.seed } });
     mismatches += s.digitalMismatches;
     vectors += s.vectors;
     table.push(`${step.padEnd(14)} ${String(s.vectors).padStart(7)} vectors  ${s.digitalMismatches} digital mismatches  (run ${s.runId})`);

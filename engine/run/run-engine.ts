@@ -5,12 +5,13 @@ import { compareWithModel } from '../../shared/analysis/compare';
 import { snrDb } from '../../shared/analysis/summary';
 import type { Clock } from '../../shared/clock';
 import { createDieModel } from '../../shared/model/evaluator';
-import { rowSlice, type IntMatrix } from '../../shared/model/matrix';
+import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
 import { resolveMode, type ModeConfig } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
 import { resultLayout } from '../../shared/protocol/data-blocks';
 import type { BoardRunConfig } from '../../shared/protocol/payloads';
 import { contentHash } from '../../shared/workload/content-hash';
+import type { VectorSource } from '../../shared/workload/vector-source';
 import { streamBatches, type StreamedBatch } from '../../drivers/client/batch-stream';
 import { BoardDisconnectedError, BoardUnresponsiveError } from '../../drivers/client/errors';
 import type { BoardConnection, BoardLink } from '../board/board-link';
@@ -21,7 +22,7 @@ export interface RunRequest {
   readonly profile: DieProfile;
   readonly config: ModeConfig;
   readonly weights: IntMatrix;
-  readonly vectors: IntMatrix;
+  readonly vectors: VectorSource;
   readonly source: { readonly generator: string | null; readonly seed: number | null };
   readonly repeat?: number;
   readonly batchVectors?: number;
@@ -128,10 +129,10 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   const repeat = req.repeat ?? 1;
   const total = vectors.rows;
   const logWire = req.logWire ?? total <= 100_000;
-  const vectorSet = contentHash(vectors);
+  if (vectors.cols !== profile.rows) throw new RangeError(`vectors have ${vectors.cols} inputs, the profile has ${profile.rows} rows`);
+  const vectorSet = store.putVectorSet(vectors, req.source.generator, req.source.seed);
   const weightSet = contentHash(weights);
-  store.putSet('vector_sets', vectorSet, vectors, req.source.generator, req.source.seed);
-  store.putSet('weight_sets', weightSet, weights, req.source.generator, req.source.seed);
+  store.putWeightSet(weightSet, weights, req.source.generator, req.source.seed);
 
   let conn: BoardConnection = await deps.board.connect();
   const caps = conn.client.capabilities;
@@ -175,7 +176,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   };
 
   const commit = (b: StreamedBatch) => {
-    const slice = rowSlice(vectors, b.first, b.first + b.count);
+    const slice = intMatrix(b.count, profile.rows, b.vectors);
     const expected = model.evaluate(slice, config, { codes: true });
     const cmp = compareWithModel(profile, model.geometry, expected, b.results);
     const n = b.results.count * profile.outputs;
@@ -267,7 +268,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     await prepare(conn);
     for (;;) {
       try {
-        await streamBatches(conn.client, vectors.data, total, {
+        await streamBatches(conn.client, vectors, {
           layout: resultLayout(caps, runConfig),
           batchVectors,
           repeat,

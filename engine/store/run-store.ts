@@ -6,6 +6,8 @@ import { endianness } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
+import { createContentHasher } from '../../shared/workload/content-hash';
+import { forEachChunk, type VectorSource } from '../../shared/workload/vector-source';
 import { explainSqliteError } from './store-error';
 
 if (endianness() !== 'LE') throw new Error('the store writes typed arrays as little-endian blobs: a big-endian host is not supported');
@@ -95,6 +97,25 @@ export interface ResultBlockRecord {
 }
 
 const blob = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Inputs in the narrowest encoding that holds them (8-bit activations take a quarter of int32). */
+function packInputs(data: Int32Array): { encoding: 'u8' | 'u16' | 'i32'; bytes: Buffer } {
+  let min = 0;
+  let max = 0;
+  for (const v of data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min >= 0 && max < 256) return { encoding: 'u8', bytes: blob(Uint8Array.from(data)) };
+  if (min >= 0 && max < 65536) return { encoding: 'u16', bytes: blob(Uint16Array.from(data)) };
+  return { encoding: 'i32', bytes: blob(data) };
+}
+
+function unpackInputs(encoding: 'u8' | 'u16' | 'i32', b: Buffer): Int32Array {
+  if (encoding === 'u8') return Int32Array.from(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  if (encoding === 'u16') return Int32Array.from(view(b, (x) => new Uint16Array(x)));
+  return view(b, (x) => new Int32Array(x));
+}
 function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
   return make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
 }
@@ -136,18 +157,67 @@ export class RunStore {
     }
   }
 
-  /** Store a set once under its content hash. */
-  putSet(table: 'vector_sets' | 'weight_sets', hash: string, m: IntMatrix, generator: string | null, seed: number | null): void {
+  /** Store a weight set once under its content hash. */
+  putWeightSet(hash: string, m: IntMatrix, generator: string | null, seed: number | null): void {
     this.guard(() =>
       this.db
-        .prepare(`INSERT OR IGNORE INTO ${table} (hash, rows, cols, data, generator, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(`INSERT OR IGNORE INTO weight_sets (hash, rows, cols, data, generator, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(hash, m.rows, m.cols, blob(m.data), generator, seed, this.now()),
     );
   }
 
-  getSet(table: 'vector_sets' | 'weight_sets', hash: string): IntMatrix | null {
-    const row = this.db.prepare(`SELECT rows, cols, data FROM ${table} WHERE hash = ?`).get(hash) as { rows: number; cols: number; data: Buffer } | undefined;
+  getWeightSet(hash: string): IntMatrix | null {
+    const row = this.db.prepare(`SELECT rows, cols, data FROM weight_sets WHERE hash = ?`).get(hash) as { rows: number; cols: number; data: Buffer } | undefined;
     return row ? intMatrix(row.rows, row.cols, view(row.data, (b) => new Int32Array(b))) : null;
+  }
+
+  /**
+   * Store a vector set once, reading it a single time in order: its chunks go in under a row with
+   * no hash yet, hashed on the way; at the end the row takes the hash, or is dropped if a set with
+   * that content is already stored. Returns the hash.
+   */
+  putVectorSet(src: VectorSource, generator: string | null, seed: number | null, chunkVectors = 4096): string {
+    return this.guard(() => {
+      const setId = Number(this.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at) VALUES (NULL, ?, ?, ?, ?, ?)`).run(src.rows, src.cols, generator, seed, this.now()).lastInsertRowid);
+      const insert = this.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (?, ?, ?, ?, ?)`);
+      const hasher = createContentHasher(src.rows, src.cols);
+      forEachChunk(src, chunkVectors, (first, data, count) => {
+        hasher.update(data);
+        const { encoding, bytes } = packInputs(data);
+        insert.run(setId, first, count, encoding, bytes);
+      });
+      const hash = hasher.digest();
+      this.db.transaction(() => {
+        const existing = this.db.prepare(`SELECT id FROM vector_sets WHERE hash = ?`).get(hash);
+        if (existing) this.db.prepare(`DELETE FROM vector_sets WHERE id = ?`).run(setId);
+        else this.db.prepare(`UPDATE vector_sets SET hash = ? WHERE id = ?`).run(hash, setId);
+      })();
+      return hash;
+    });
+  }
+
+  /** A stored vector set as a source, read chunk by chunk from the store. */
+  vectorSet(hash: string): VectorSource | null {
+    const set = this.db.prepare(`SELECT id, rows, cols FROM vector_sets WHERE hash = ?`).get(hash) as { id: number; rows: number; cols: number } | undefined;
+    if (!set) return null;
+    const chunk = this.db.prepare(`SELECT first_vector, vectors, encoding, data FROM vector_set_chunks WHERE set_id = ? AND first_vector <= ? ORDER BY first_vector DESC LIMIT 1`);
+    return {
+      rows: set.rows,
+      cols: set.cols,
+      read: (first, count) => {
+        const out = new Int32Array(count * set.cols);
+        let v = first;
+        while (v < first + count) {
+          const c = chunk.get(set.id, v) as { first_vector: number; vectors: number; encoding: 'u8' | 'u16' | 'i32'; data: Buffer };
+          const values = unpackInputs(c.encoding, c.data);
+          const from = v - c.first_vector;
+          const n = Math.min(c.vectors - from, first + count - v);
+          out.set(values.subarray(from * set.cols, (from + n) * set.cols), (v - first) * set.cols);
+          v += n;
+        }
+        return out;
+      },
+    };
   }
 
   createRun(r: NewRun): { id: number; guid: string } {

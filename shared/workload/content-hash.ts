@@ -18,6 +18,21 @@ export function contentHash(m: IntMatrix): string {
   return `sha256:${bytesToHex(sha256(canonicalEncoding(m)))}`;
 }
 
+/** The same hash, fed in row-major pieces: a set never has to be in memory whole. */
+export function createContentHasher(rows: number, cols: number): { update(values: Int32Array): void; digest(): string } {
+  const h = sha256.create();
+  h.update(asciiBytes(`osa-bench:int32le:${rows}x${cols}\n`));
+  return {
+    update(values: Int32Array) {
+      const bytes = new Uint8Array(values.length * 4);
+      const view = new DataView(bytes.buffer);
+      for (let k = 0; k < values.length; k++) view.setInt32(k * 4, values[k] as number, true);
+      h.update(bytes);
+    },
+    digest: () => `sha256:${bytesToHex(h.digest())}`,
+  };
+}
+
 function asciiBytes(text: string): Uint8Array {
   return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 }

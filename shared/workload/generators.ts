@@ -4,6 +4,7 @@
 import { inputRange, intMatrix, weightRange, type IntMatrix } from '../model/matrix';
 import type { DieProfile } from '../model/profile';
 import { contentHash } from './content-hash';
+import type { VectorSource } from './vector-source';
 import { createPrng, type Prng } from './prng';
 
 export const WORKLOAD_KINDS = ['relu', 'uniform', 'corners', 'walking', 'ramp'] as const;
@@ -59,16 +60,9 @@ function reluWeights(b: Bounds, rng: Prng): IntMatrix {
   const scale = 2 ** (b.weightBits - 3);
   return fill(intMatrix(b.rows, b.outputs), () => clamp(Math.round(rng.nextNormal() * scale), -b.wMax, b.wMax));
 }
-function reluVectors(b: Bounds, t: number, rng: Prng): IntMatrix {
-  const scale = 2 ** (b.inputBits - 2);
-  return fill(intMatrix(t, b.rows), () => Math.min(b.xMax, Math.round(Math.max(0, rng.nextNormal()) * scale)));
-}
 
 function uniformWeights(b: Bounds, rng: Prng): IntMatrix {
   return fill(intMatrix(b.rows, b.outputs), () => rng.nextInt(b.wMin, b.wMax));
-}
-function uniformVectors(b: Bounds, t: number, rng: Prng): IntMatrix {
-  return fill(intMatrix(t, b.rows), () => rng.nextInt(0, b.xMax));
 }
 
 // corners (spec section 5 item 1): columns of all-min and all-max weights, alternating min/max,
@@ -87,21 +81,9 @@ function cornerWeights(b: Bounds, rng: Prng): IntMatrix {
     }
   });
 }
-function cornerVectors(b: Bounds, t: number, rng: Prng): IntMatrix {
-  const fixed: ((r: number) => number)[] = [() => 0, () => b.xMax, () => 1, (r) => (r % 2 === 0 ? b.xMax : 0)];
-  return fill(intMatrix(t, b.rows), (v, r) => {
-    if (v < fixed.length) return (fixed[v] as (r: number) => number)(r);
-    const walk = v - fixed.length;
-    if (walk < b.rows) return r === walk ? b.xMax : 0;
-    return rng.nextInt(0, b.xMax);
-  });
-}
 
 // walking ones: vector v sets the single input bit (v mod BX) of row floor(v / BX) mod N, so
 // every input bit line is exercised alone against random weights.
-function walkingVectors(b: Bounds, t: number): IntMatrix {
-  return fill(intMatrix(t, b.rows), (v, r) => (r === Math.floor(v / b.inputBits) % b.rows ? 2 ** (v % b.inputBits) : 0));
-}
 
 // ADC ramp (spec section 5 item 3): vector v activates rows 0..P-1 with x = 1 (input plane 0),
 // P = v mod (N+1). Output m holds the weight with only bit j = m mod BW set, so plane (0, j) of
@@ -112,41 +94,106 @@ function rampWeights(b: Bounds): IntMatrix {
     return j === b.weightBits - 1 ? b.wMin : 2 ** j;
   });
 }
-function rampVectors(b: Bounds, t: number): IntMatrix {
-  return fill(intMatrix(t, b.rows), (v, r) => (r < v % (b.rows + 1) ? 1 : 0));
+
+/**
+ * The input x[v][r] of each kind, drawn in row-major order (v, then r) from the vector stream's
+ * PRNG: called in that order, it yields the same vectors whether they are made at once or streamed.
+ */
+function vectorElement(kind: WorkloadKind, b: Bounds, rng: Prng): (v: number, r: number) => number {
+  switch (kind) {
+    // relu, at the default widths exactly spec section 6: x = min(255, round(max(0, g) * 64))
+    case 'relu': {
+      const scale = 2 ** (b.inputBits - 2);
+      return () => Math.min(b.xMax, Math.round(Math.max(0, rng.nextNormal()) * scale));
+    }
+    case 'uniform':
+      return () => rng.nextInt(0, b.xMax);
+    // corners (spec section 5 item 1): all zeros, all max, all ones, alternating, each row alone
+    // at max, then random
+    case 'corners': {
+      const fixed: ((r: number) => number)[] = [() => 0, () => b.xMax, () => 1, (r) => (r % 2 === 0 ? b.xMax : 0)];
+      return (v, r) => {
+        if (v < fixed.length) return (fixed[v] as (r: number) => number)(r);
+        const walk = v - fixed.length;
+        if (walk < b.rows) return r === walk ? b.xMax : 0;
+        return rng.nextInt(0, b.xMax);
+      };
+    }
+    // walking ones: vector v sets the single input bit (v mod BX) of row floor(v / BX) mod N
+    case 'walking':
+      return (v, r) => (r === Math.floor(v / b.inputBits) % b.rows ? 2 ** (v % b.inputBits) : 0);
+    // ADC ramp (spec section 5 item 3): rows 0..P-1 at x = 1 (input plane 0), P = v mod (N+1)
+    case 'ramp':
+      return (v, r) => (r < v % (b.rows + 1) ? 1 : 0);
+  }
 }
 
-export function generateWorkload(profile: DieProfile, spec: WorkloadSpec): Workload {
+function workloadWeights(kind: WorkloadKind, b: Bounds, rng: Prng): IntMatrix {
+  switch (kind) {
+    case 'relu':
+      return reluWeights(b, rng);
+    case 'corners':
+      return cornerWeights(b, rng);
+    case 'ramp':
+      return rampWeights(b);
+    default:
+      return uniformWeights(b, rng);
+  }
+}
+
+function checkSpec(spec: WorkloadSpec): void {
   if (!Number.isInteger(spec.vectors) || spec.vectors < 1 || spec.vectors > MAX_WORKLOAD_VECTORS) {
     throw new RangeError(`vectors must be an integer in 1..${MAX_WORKLOAD_VECTORS}, got ${spec.vectors}`);
   }
-  const b = bounds(profile);
-  const wRng = createPrng(spec.seed, WEIGHT_STREAM);
-  const xRng = createPrng(spec.seed, VECTOR_STREAM);
-  const t = spec.vectors;
-  let weights: IntMatrix;
-  let vectors: IntMatrix;
-  switch (spec.kind) {
-    case 'relu':
-      weights = reluWeights(b, wRng);
-      vectors = reluVectors(b, t, xRng);
-      break;
-    case 'uniform':
-      weights = uniformWeights(b, wRng);
-      vectors = uniformVectors(b, t, xRng);
-      break;
-    case 'corners':
-      weights = cornerWeights(b, wRng);
-      vectors = cornerVectors(b, t, xRng);
-      break;
-    case 'walking':
-      weights = uniformWeights(b, wRng);
-      vectors = walkingVectors(b, t);
-      break;
-    case 'ramp':
-      weights = rampWeights(b);
-      vectors = rampVectors(b, t);
-      break;
+}
+
+/** Vectors of a workload, made in order as they are read: a long run never holds them all. */
+export class WorkloadVectors implements VectorSource {
+  readonly rows: number;
+  readonly cols: number;
+  private next = 0;
+  private element!: (v: number, r: number) => number;
+
+  constructor(
+    private readonly profile: DieProfile,
+    private readonly spec: WorkloadSpec,
+  ) {
+    checkSpec(spec);
+    this.rows = spec.vectors;
+    this.cols = profile.rows;
+    this.restart();
   }
-  return { spec, weights, vectors, weightsHash: contentHash(weights), vectorsHash: contentHash(vectors) };
+
+  private restart(): void {
+    this.element = vectorElement(this.spec.kind, bounds(this.profile), createPrng(this.spec.seed, VECTOR_STREAM));
+    this.next = 0;
+  }
+
+  /** Vectors first..first+count-1; reading in order is cheap, going back regenerates from the start. */
+  read(first: number, count: number): Int32Array {
+    if (first < 0 || count < 0 || first + count > this.rows) throw new RangeError(`vectors ${first}..${first + count - 1} outside 0..${this.rows - 1}`);
+    if (first < this.next) this.restart();
+    const n = this.cols;
+    const skip = new Int32Array(n);
+    while (this.next < first) {
+      for (let r = 0; r < n; r++) skip[r] = this.element(this.next, r);
+      this.next++;
+    }
+    const out = new Int32Array(count * n);
+    for (let v = 0; v < count; v++, this.next++) for (let r = 0; r < n; r++) out[v * n + r] = this.element(this.next, r);
+    return out;
+  }
+}
+
+/** A workload's weights (small: made at once) and its vectors as a stream. */
+export function workloadSource(profile: DieProfile, spec: WorkloadSpec): { weights: IntMatrix; weightsHash: string; vectors: WorkloadVectors } {
+  checkSpec(spec);
+  const weights = workloadWeights(spec.kind, bounds(profile), createPrng(spec.seed, WEIGHT_STREAM));
+  return { weights, weightsHash: contentHash(weights), vectors: new WorkloadVectors(profile, spec) };
+}
+
+export function generateWorkload(profile: DieProfile, spec: WorkloadSpec): Workload {
+  const { weights, weightsHash, vectors } = workloadSource(profile, spec);
+  const all = intMatrix(spec.vectors, profile.rows, vectors.read(0, spec.vectors));
+  return { spec, weights, vectors: all, weightsHash, vectorsHash: contentHash(all) };
 }

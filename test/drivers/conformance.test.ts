@@ -12,6 +12,8 @@ import { resultLayout } from '../../shared/protocol/data-blocks';
 import { encodeRequest, parseBoardLine } from '../../shared/protocol/frame';
 import { ERR, type BoardRunConfig } from '../../shared/protocol/payloads';
 import { generateWorkload } from '../../shared/workload/generators';
+import { matrixSource } from '../../shared/workload/vector-source';
+import { rowSlice } from '../../shared/model/matrix';
 import { connectClient, setupBoard, TRANSPORTS, type BoardSetup } from './board-fixtures';
 
 const OSA: BoardRunConfig = { mode: 'osa', levels: DEFAULT_PROFILE.levels, thresholds: DEFAULT_PROFILE.thresholds, salientInputBits: 2 };
@@ -136,7 +138,7 @@ describe.each(TRANSPORTS)('board protocol over %s', (kind) => {
     await client.writeWeights(big.weights.data);
     const before = { ...client.stats };
     let vectors = 0;
-    await streamBatches(client, big.vectors.data, 3000, { layout: resultLayout(client.capabilities, OSA), batchVectors: 1000, onBatch: (b) => void (vectors += b.count) });
+    await streamBatches(client, matrixSource(big.vectors), { layout: resultLayout(client.capabilities, OSA), batchVectors: 1000, onBatch: (b) => void (vectors += b.count) });
     expect(vectors).toBe(3000);
     expect([client.stats.timeouts - before.timeouts, client.stats.resent - before.resent]).toEqual([0, 0]);
   });
@@ -172,7 +174,7 @@ describe.each(TRANSPORTS)('faults over %s', (kind) => {
       await client.configure(OSA);
       await client.writeWeights(workload.weights.data);
       const seen: StreamedBatch[] = [];
-      await streamBatches(client, workload.vectors.data, 300, {
+      await streamBatches(client, matrixSource(rowSlice(workload.vectors, 0, 300)), {
         layout: resultLayout(client.capabilities, OSA),
         batchVectors: 128, // the board holds 256: two batches, double-buffered
         onBatch: (b) => void seen.push(b),

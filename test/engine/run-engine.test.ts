@@ -12,9 +12,10 @@ import type { RunStore } from '../../engine/store/run-store';
 import { ModeConfigError } from '../../shared/model/modes';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { generateWorkload } from '../../shared/workload/generators';
+import { matrixSource } from '../../shared/workload/vector-source';
 
 const workload = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 1200, seed: 3 });
-const request = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: workload.weights, vectors: workload.vectors, source: { generator: 'relu', seed: 3 }, batchVectors: 200 };
+const request = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 3 }, batchVectors: 200 };
 
 function setup(faults?: FaultSpec) {
   const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'runs.db');

@@ -8,6 +8,9 @@ import { loadMigrations, schemaVersion } from '../../engine/store/migrate';
 import { openDatabase } from '../../engine/store/open-store';
 import { RunStore } from '../../engine/store/run-store';
 import { intMatrix } from '../../shared/model/matrix';
+import { DEFAULT_PROFILE, parseDieProfile } from '../../shared/model/profile';
+import { generateWorkload } from '../../shared/workload/generators';
+import { matrixSource } from '../../shared/workload/vector-source';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'osa-store-'));
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -56,14 +59,24 @@ describe('the store', () => {
     store.close();
   });
 
-  it('stores a set once under its hash and gives it back', () => {
+  it('stores a vector set once, in chunks, under its content hash, and reads it back', () => {
     const path = join(tmp(), 's.db');
     const store = new RunStore(openDatabase(path), path);
+    const wide = generateWorkload(parseDieProfile({ rows: 4, outputs: 1, inputBits: 12, levels: [{ boundary: 5, skip: 0 }], thresholds: [] }), { kind: 'uniform', vectors: 10, seed: 1 });
+    for (const [w, encoding] of [[generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 10, seed: 1 }), 'u8'], [wide, 'u16']] as const) {
+      const hash = store.putVectorSet(matrixSource(w.vectors), 'relu', 1, 3);
+      expect(hash).toBe(w.vectorsHash);
+      expect(store.putVectorSet(matrixSource(w.vectors), 'relu', 1, 4)).toBe(hash); // stored once
+      const back = store.vectorSet(hash)!;
+      expect([back.rows, back.cols]).toEqual([10, w.vectors.cols]);
+      expect(Array.from(back.read(2, 6))).toEqual(Array.from(w.vectors.data.subarray(2 * w.vectors.cols, 8 * w.vectors.cols)));
+      const chunks = store.db.prepare('SELECT DISTINCT encoding FROM vector_set_chunks JOIN vector_sets ON id = set_id WHERE hash = ?').all(hash);
+      expect(chunks).toEqual([{ encoding }]);
+    }
+    expect(store.db.prepare('SELECT count(*) AS n FROM vector_sets').get()).toEqual({ n: 2 });
     const m = intMatrix(2, 3, Int32Array.from([1, -2, 3, 4, 5, -6]));
-    store.putSet('vector_sets', 'sha256:x', m, 'relu', 1);
-    store.putSet('vector_sets', 'sha256:x', m, 'relu', 1);
-    expect(store.db.prepare('SELECT count(*) AS n FROM vector_sets').get()).toEqual({ n: 1 });
-    expect(Array.from(store.getSet('vector_sets', 'sha256:x')!.data)).toEqual([1, -2, 3, 4, 5, -6]);
+    store.putWeightSet('sha256:w', m, null, null);
+    expect(Array.from(store.getWeightSet('sha256:w')!.data)).toEqual([1, -2, 3, 4, 5, -6]);
     store.close();
   });
 

@@ -5,7 +5,8 @@ import { createDieModel } from '../../shared/model/evaluator';
 import { intMatrix } from '../../shared/model/matrix';
 import { DEFAULT_PROFILE, parseDieProfile } from '../../shared/model/profile';
 import { canonicalEncoding, contentHash } from '../../shared/workload/content-hash';
-import { generateWorkload, WORKLOAD_KINDS } from '../../shared/workload/generators';
+import { generateWorkload, WORKLOAD_KINDS, workloadSource } from '../../shared/workload/generators';
+import { matrixSource, sourceHash } from '../../shared/workload/vector-source';
 import { createPrng, xoshiro128StarStar } from '../../shared/workload/prng';
 import { profileArb } from '../model/arbitraries';
 
@@ -141,5 +142,19 @@ describe('workloads', () => {
 
   it('refuses a vector count out of range', () => {
     expect(() => generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 0, seed: 1 })).toThrow(/vectors must be an integer in 1\.\./);
+  });
+});
+
+describe('workloads as streams', () => {
+  it.each(WORKLOAD_KINDS)('%s: streamed in pieces, in any order, equals the whole set, and hashes the same', (kind) => {
+    const p = parseDieProfile({ rows: 16, outputs: 2 });
+    const whole = generateWorkload(p, { kind, vectors: 50, seed: 9 });
+    const src = workloadSource(p, { kind, vectors: 50, seed: 9 });
+    expect(src.weightsHash).toBe(whole.weightsHash);
+    const pieces = [src.vectors.read(0, 7), src.vectors.read(7, 30), src.vectors.read(37, 13)];
+    expect(Array.from(pieces.flatMap((a) => Array.from(a)))).toEqual(Array.from(whole.vectors.data));
+    expect(Array.from(src.vectors.read(10, 5))).toEqual(Array.from(whole.vectors.data.subarray(160, 240))); // going back regenerates
+    expect(sourceHash(src.vectors, 8)).toBe(whole.vectorsHash);
+    expect(sourceHash(matrixSource(whole.vectors), 3)).toBe(whole.vectorsHash);
   });
 });
