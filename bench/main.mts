@@ -1,12 +1,15 @@
 // npm run bench -- [name ...]: runs the named benchmarks (all when none is named).
 import { benchCodec, benchLinkUse, benchRoundTrip } from './link';
 import { benchModel } from './model';
+import { benchEngine, benchMemory } from './engine';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => benchModel({ vectors: 100_000, oracleVectors: 300 }),
   codec: benchCodec,
   roundtrip: benchRoundTrip,
   'link-use': benchLinkUse,
+  engine: benchEngine,
+  memory: () => benchMemory(),
 };
 
 const names = process.argv.slice(2);

@@ -131,6 +131,10 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   const logWire = req.logWire ?? total <= 100_000;
   if (vectors.cols !== profile.rows) throw new RangeError(`vectors have ${vectors.cols} inputs, the profile has ${profile.rows} rows`);
   const vectorSet = store.putVectorSet(vectors, req.source.generator, req.source.seed);
+  // the run streams the set as stored: what is sent is provably what the hash names, and a
+  // generated workload is not made a second time
+  const stored = store.vectorSet(vectorSet);
+  if (!stored) throw new Error(`vector set ${vectorSet} was not stored`);
   const weightSet = contentHash(weights);
   store.putWeightSet(weightSet, weights, req.source.generator, req.source.seed);
 
@@ -268,7 +272,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     await prepare(conn);
     for (;;) {
       try {
-        await streamBatches(conn.client, vectors, {
+        await streamBatches(conn.client, stored, {
           layout: resultLayout(caps, runConfig),
           batchVectors,
           repeat,

@@ -1,0 +1,130 @@
+// Benchmarks of the engine: end-to-end throughput with logging on and off, SQLite ingest, bytes
+// per million vectors, and the memory of a million-vector run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { BoardClient } from '../drivers/client/board-client';
+import { streamBatches } from '../drivers/client/batch-stream';
+import { systemClock } from '../drivers/clock';
+import { parseDieConfig } from '../drivers/sim/die-config';
+import { SimBoard } from '../drivers/sim/sim-board';
+import { inProcessPair } from '../drivers/transport/in-process';
+import { simBoardLink } from '../engine/board/board-link';
+import { boardRunConfig, executeRun } from '../engine/run/run-engine';
+import { openRunStore } from '../engine/store/store';
+import { compareWithModel } from '../shared/analysis/compare';
+import { createDieModel } from '../shared/model/evaluator';
+import { intMatrix } from '../shared/model/matrix';
+import { DEFAULT_PROFILE } from '../shared/model/profile';
+import { resultLayout } from '../shared/protocol/data-blocks';
+import { workloadSource } from '../shared/workload/generators';
+import { report } from './report';
+
+const BIN = fileURLToPath(new URL('../bin/osa-bench.mjs', import.meta.url));
+const spec = (vectors: number) => ({ kind: 'relu' as const, vectors, seed: 1 });
+
+/** Logging off: the same stream and model comparison, nothing written. */
+async function pipelineWithoutStore(vectors: number): Promise<number> {
+  const board = new SimBoard({ die: { ...parseDieConfig({}) }, clock: systemClock });
+  const pair = inProcessPair();
+  board.attach(pair.board);
+  const client = new BoardClient(pair.host, { clock: systemClock, timeoutMs: 2000 });
+  await client.connect();
+  const w = workloadSource(DEFAULT_PROFILE, spec(vectors));
+  const config = { mode: 'osa' as const };
+  const runConfig = boardRunConfig(DEFAULT_PROFILE, config);
+  await client.configure(runConfig);
+  await client.writeWeights(w.weights.data);
+  const model = createDieModel(DEFAULT_PROFILE, w.weights);
+  const t0 = performance.now();
+  await streamBatches(client, w.vectors, {
+    layout: resultLayout(client.capabilities, runConfig),
+    batchVectors: 4096,
+    onBatch: (b) => {
+      const expected = model.evaluate(intMatrix(b.count, 256, b.vectors), config, { codes: true });
+      compareWithModel(DEFAULT_PROFILE, model.geometry, expected, b.results);
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await client.close();
+  board.stop();
+  return vectors / seconds;
+}
+
+/** Logging on: executeRun into a fresh database file (wire log too). */
+async function engineRun(vectors: number, dir: string) {
+  const path = join(dir, `run-${vectors}.db`);
+  const { store } = openRunStore(path);
+  let commitMs = 0;
+  const commit = store.commitBlock.bind(store);
+  store.commitBlock = (...args) => {
+    const t = performance.now();
+    commit(...args);
+    commitMs += performance.now() - t;
+  };
+  const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
+  const w = workloadSource(DEFAULT_PROFILE, spec(vectors));
+  const t0 = performance.now();
+  const s = await executeRun({ profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: w.weights, vectors: w.vectors, source: { generator: 'relu', seed: 1 }, logWire: true }, { store, board, clock: systemClock });
+  const seconds = (performance.now() - t0) / 1000;
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.close();
+  await board.dispose();
+  const bytes = statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+  return { rate: vectors / seconds, commitMs, macs: s.macs, bytes };
+}
+
+export async function benchEngine(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'osa-bench-engine-'));
+  const n = 40_000;
+  await pipelineWithoutStore(4096); // warm the JIT
+  const off = await pipelineWithoutStore(n);
+  const on = await engineRun(n, dir);
+  // values per MAC written: D, S, level, yhat, model yhat, model level, exact, and 64 plane codes
+  const values = on.macs * (7 + 64);
+  report('engine', [
+    ['end to end, in-process, logging off (vectors/s)', off, `${n} relu vectors, osa: stream, run, fetch, compare with the model`],
+    ['end to end, in-process, logging on (vectors/s)', on.rate, 'the same through executeRun: SQLite blocks, power, wire lines'],
+    ['logging cost (% of throughput)', 100 * (1 - on.rate / off), 'target <= 15 %'],
+    ['SQLite ingest (values/s, in commit)', values / (on.commitMs / 1000), `${values} values in ${Math.round(on.commitMs)} ms of commits`],
+    ['database bytes per million vectors', (on.bytes / n) * 1e6, 'results, vector set, power, wire log'],
+  ]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** RSS of a run of `vectors` in its own process (osa-bench run), sampled as it goes. */
+export async function benchMemory(vectors = 1_000_000): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'osa-bench-mem-'));
+  const child = spawn(process.execPath, [BIN, 'run', '--board', 'sim', '--db', join(dir, 'm.db'), '--workload', 'relu', '--vectors', String(vectors), '--mode', 'osa', '--no-wire-log'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const samples: { done: number; rssMb: number }[] = [];
+  let done = 0;
+  createInterface({ input: child.stderr! }).on('line', (l) => {
+    const m = /progress [\d.]+% (\d+)\//.exec(l);
+    if (m) done = Number(m[1]);
+  });
+  const timer = setInterval(() => {
+    try {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (rss) samples.push({ done, rssMb: Number(rss[1]) / 1024 });
+    } catch {
+      // the process has ended
+    }
+  }, 250);
+  const t0 = performance.now();
+  await new Promise((r) => child.once('exit', r));
+  clearInterval(timer);
+  const seconds = (performance.now() - t0) / 1000;
+  const at = (f: number) => Math.max(...samples.filter((s) => s.done > 0 && s.done <= f * vectors && s.done > (f - 0.25) * vectors).map((s) => s.rssMb), 0);
+  report('memory', [
+    ['peak RSS, first quarter of the run (MB)', at(0.25), `${vectors} relu vectors, osa, in-process sim, osa-bench run in its own process`],
+    ['peak RSS, second quarter (MB)', at(0.5), ''],
+    ['peak RSS, third quarter (MB)', at(0.75), ''],
+    ['peak RSS, last quarter (MB)', at(1), ''],
+    ['peak RSS overall (MB)', Math.max(...samples.map((s) => s.rssMb)), 'includes making and storing the vector set'],
+    ['vectors/s over the whole command', vectors / seconds, ''],
+  ]);
+  rmSync(dir, { recursive: true, force: true });
+}
