@@ -10,6 +10,7 @@ import { addressBoardLink, simBoardLink, type BoardLink } from '../../engine/boa
 import { executeRun, RunControl, type RunSummary } from '../../engine/run/run-engine';
 import { defaultDatabasePath } from '../../engine/store/default-path';
 import { openRunStore } from '../../engine/store/store';
+import { workerBlockWriter } from '../../engine/store/block-writer';
 import { ModeConfigError, MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
 import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, workloadSource, type WorkloadKind } from '../../shared/workload/generators';
@@ -98,7 +99,9 @@ export function addRunCommand(program: Command, io: CliIo): void {
         if (o.die || o.faults) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
         link = addressBoardLink(address, systemClock);
       }
-      const { store, recovered } = openRunStore(o.db ?? defaultDatabasePath());
+      const dbPath = o.db ?? defaultDatabasePath();
+      const { store, recovered } = openRunStore(dbPath);
+      const writer = workerBlockWriter(dbPath);
       const reporter = new ProgressReporter(io.stderr);
       if (recovered.length > 0) reporter.line(`marked ${recovered.length} run(s) left running by a process that is gone as interrupted: ${recovered.join(', ')}`);
       const control = new RunControl();
@@ -113,13 +116,14 @@ export function addRunCommand(program: Command, io: CliIo): void {
       try {
         summary = await executeRun(
           { profile, config, weights, vectors, source, repeat: o.repeat, batchVectors: o.batch, label: o.label, logWire: o.wireLog ? undefined : false },
-          { store, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
+          { store, writer, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
           control,
         );
         if (o.tag.length > 0) store.tag(summary.runId, o.tag);
       } finally {
         process.off('SIGINT', onSignal);
         reporter.done();
+        await writer.close();
         await link.dispose();
         store.close();
       }

@@ -15,6 +15,7 @@ import type { VectorSource } from '../../shared/workload/vector-source';
 import { streamBatches, type StreamedBatch } from '../../drivers/client/batch-stream';
 import { BoardDisconnectedError, BoardUnresponsiveError } from '../../drivers/client/errors';
 import type { BoardConnection, BoardLink } from '../board/board-link';
+import { inlineBlockWriter, type BlockWriter } from '../store/block-writer';
 import type { RunStore } from '../store/run-store';
 import { provenance } from './provenance';
 
@@ -67,6 +68,8 @@ export interface RunSummary {
 
 export interface RunDeps {
   readonly store: RunStore;
+  /** commits blocks (default: inline, in this thread) */
+  readonly writer?: BlockWriter;
   readonly board: BoardLink;
   readonly clock: Clock;
   readonly onProgress?: (p: RunProgress) => void;
@@ -179,7 +182,8 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     deps.onProgress?.({ runId, vectorsDone: done, vectorsTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null, state });
   };
 
-  const commit = (b: StreamedBatch) => {
+  const writer = deps.writer ?? inlineBlockWriter(store);
+  const commit = async (b: StreamedBatch) => {
     const slice = intMatrix(b.count, profile.rows, b.vectors);
     const expected = model.evaluate(slice, config, { codes: true });
     const cmp = compareWithModel(profile, model.geometry, expected, b.results);
@@ -192,7 +196,8 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     const codes = new Int8Array(b.results.codes.length);
     codes.set(b.results.codes);
     const railPj = (b.report.railMw.VDD_DIG + b.report.railMw.VDD_ANA) * b.report.burstUs; // mW x us = nJ
-    store.commitBlock(
+    const wire = conn.wire.take();
+    await writer.write(
       runId,
       {
         block,
@@ -212,9 +217,8 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
         summary: cmp,
         power: { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM },
       },
-      logWire ? conn.wire.take() : null,
+      logWire ? wire : null,
     );
-    if (!logWire) conn.wire.take();
     block++;
     done = b.first + b.count;
     acc.macs += cmp.macs;
@@ -232,7 +236,15 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     progress('running');
   };
 
-  const finish = (state: RunSummary['state'], reason: string | null): RunSummary => {
+  const finish = async (ending: RunSummary['state'], why: string | null): Promise<RunSummary> => {
+    let state = ending;
+    let reason = why;
+    try {
+      await writer.flush(); // a run is finished when its last block is committed
+    } catch (e) {
+      state = 'failed';
+      reason = (e as Error).message;
+    }
     const dcimPj = profile.inputBits * profile.weightBits * profile.energy.digitalPlanePj;
     const measuredPjPerMac = acc.macs > 0 ? acc.measuredPj / acc.macs : 0;
     const modelPjPerMac = acc.macs > 0 ? acc.modelPj / acc.macs : 0;
@@ -283,11 +295,11 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
         });
         if (control.aborted) {
           await conn.client.close();
-          return finish('aborted', 'aborted by the user');
+          return await finish('aborted', 'aborted by the user');
         }
         if (done >= total) {
           await conn.client.close();
-          return finish('completed', null);
+          return await finish('completed', null);
         }
         // paused between batches: wait, then stream on from the last committed batch
         progress('paused', true);
@@ -296,7 +308,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
         store.event(runId, 'resume', control.aborted ? 'to abort' : `from vector ${done}`);
         if (control.aborted) {
           await conn.client.close();
-          return finish('aborted', 'aborted by the user');
+          return await finish('aborted', 'aborted by the user');
         }
       } catch (e) {
         if (!(e instanceof BoardDisconnectedError || e instanceof BoardUnresponsiveError)) throw e;
@@ -306,7 +318,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
         progress('interrupted', true);
         await conn.client.close().catch(() => undefined);
         const back = await reconnect(deps, control);
-        if (!back) return finish('interrupted', reason);
+        if (!back) return await finish('interrupted', reason);
         conn = back;
         resumes++;
         store.setState(runId, 'running', null);
@@ -317,7 +329,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   } catch (e) {
     await conn.client.close().catch(() => undefined);
     try {
-      finish('failed', (e as Error).message);
+      await finish('failed', (e as Error).message);
     } catch {
       // the store itself failed: nothing more can be written; committed batches are intact
     }

@@ -6,8 +6,8 @@ import { endianness } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
-import { createContentHasher } from '../../shared/workload/content-hash';
 import { forEachChunk, type VectorSource } from '../../shared/workload/vector-source';
+import { nodeContentHasher } from './node-content-hash';
 import { explainSqliteError } from './store-error';
 
 if (endianness() !== 'LE') throw new Error('the store writes typed arrays as little-endian blobs: a big-endian host is not supported');
@@ -106,15 +106,21 @@ function packInputs(data: Int32Array): { encoding: 'u8' | 'u16' | 'i32'; bytes: 
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (min >= 0 && max < 256) return { encoding: 'u8', bytes: blob(Uint8Array.from(data)) };
-  if (min >= 0 && max < 65536) return { encoding: 'u16', bytes: blob(Uint16Array.from(data)) };
+  const narrow = (out: Uint8Array | Uint16Array) => {
+    for (let k = 0; k < data.length; k++) out[k] = data[k] as number;
+    return blob(out);
+  };
+  if (min >= 0 && max < 256) return { encoding: 'u8', bytes: narrow(new Uint8Array(data.length)) };
+  if (min >= 0 && max < 65536) return { encoding: 'u16', bytes: narrow(new Uint16Array(data.length)) };
   return { encoding: 'i32', bytes: blob(data) };
 }
 
 function unpackInputs(encoding: 'u8' | 'u16' | 'i32', b: Buffer): Int32Array {
-  if (encoding === 'u8') return Int32Array.from(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-  if (encoding === 'u16') return Int32Array.from(view(b, (x) => new Uint16Array(x)));
-  return view(b, (x) => new Int32Array(x));
+  if (encoding === 'i32') return view(b, (x) => new Int32Array(x));
+  const narrow = encoding === 'u8' ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : view(b, (x) => new Uint16Array(x));
+  const out = new Int32Array(narrow.length);
+  for (let k = 0; k < narrow.length; k++) out[k] = narrow[k] as number;
+  return out;
 }
 function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
   return make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
@@ -180,7 +186,7 @@ export class RunStore {
     return this.guard(() => {
       const setId = Number(this.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at) VALUES (NULL, ?, ?, ?, ?, ?)`).run(src.rows, src.cols, generator, seed, this.now()).lastInsertRowid);
       const insert = this.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (?, ?, ?, ?, ?)`);
-      const hasher = createContentHasher(src.rows, src.cols);
+      const hasher = nodeContentHasher(src.rows, src.cols);
       forEachChunk(src, chunkVectors, (first, data, count) => {
         hasher.update(data);
         const { encoding, bytes } = packInputs(data);

@@ -87,3 +87,19 @@ describe('the store', () => {
     expect(() => loadMigrations(dir)).toThrow(/without gaps; found 0003_c\.sql at position 2/);
   });
 });
+
+describe('the native content hash', () => {
+  it('equals the shared one (the same canonical encoding) on any matrix, fed in any pieces', async () => {
+    const fc = (await import('fast-check')).default;
+    const { nodeContentHasher } = await import('../../engine/store/node-content-hash');
+    const { contentHash } = await import('../../shared/workload/content-hash');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(), fc.integer({ min: 1, max: 9 }), (rows, cols, seed, piece) => {
+        const m = intMatrix(rows, cols, Int32Array.from({ length: rows * cols }, (_, k) => ((seed + k * 2654435761) | 0)));
+        const h = nodeContentHasher(rows, cols);
+        for (let r = 0; r < rows; r += piece) h.update(m.data.subarray(r * cols, Math.min(rows, r + piece) * cols));
+        expect(h.digest()).toBe(contentHash(m));
+      }),
+    );
+  });
+});

@@ -1,0 +1,81 @@
+// Who commits a run's blocks. In a worker thread, SQLite's synchronous writes run on the second
+// core while the main thread keeps the link busy; inline, in the caller's thread (for tests and
+// where workers cannot run). Both keep the order of blocks and fail loudly.
+import { Worker } from 'node:worker_threads';
+import type { ResultBlockRecord, RunStore } from './run-store';
+import { StoreError } from './store-error';
+
+export interface WireLines {
+  readonly toBoard: string;
+  readonly toHost: string;
+}
+
+export interface BlockWriter {
+  /** Queue a block; resolves once the queue has room again (back-pressure). Rejects after a failed commit. */
+  write(runId: number, block: ResultBlockRecord, wire: WireLines | null): Promise<void>;
+  /** Resolves when every queued block is committed. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function inlineBlockWriter(store: RunStore): BlockWriter {
+  return {
+    write: async (runId, block, wire) => store.commitBlock(runId, block, wire),
+    flush: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+type Reply = { kind: 'committed' } | { kind: 'error'; message: string };
+
+const MAX_QUEUED = 4;
+
+function transferables(b: ResultBlockRecord): ArrayBuffer[] {
+  const views = [b.digital, b.saliency, b.level, b.codes, b.yhat, b.modelYhat, b.modelLevel, b.exact];
+  return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
+}
+
+/** A writer thread with its own connection to the database at `path`. */
+export function workerBlockWriter(path: string): BlockWriter {
+  const worker = new Worker(new URL('./block-writer-worker.mjs', import.meta.url), { workerData: { path } });
+  let queued = 0;
+  let failure: Error | null = null;
+  let waiters: (() => void)[] = [];
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    w.forEach((fn) => fn());
+  };
+  worker.on('message', (r: Reply) => {
+    queued--;
+    if (r.kind === 'error') failure ??= new StoreError(path, r.message);
+    wake();
+  });
+  worker.on('error', (e) => {
+    failure ??= new StoreError(path, `the writer thread failed: ${e.message}`);
+    queued = 0;
+    wake();
+  });
+  const until = (ready: () => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (failure) return reject(failure);
+        if (ready()) return resolve();
+        waiters.push(check);
+      };
+      check();
+    });
+  return {
+    async write(runId, block, wire) {
+      if (failure) throw failure;
+      queued++;
+      worker.postMessage({ runId, block, wire }, transferables(block));
+      await until(() => queued < MAX_QUEUED);
+    },
+    flush: () => until(() => queued === 0),
+    async close() {
+      await until(() => queued === 0).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
