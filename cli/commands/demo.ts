@@ -4,6 +4,15 @@ import { SPEC_HCIM_SNR_DB, SPEC_OSA } from '../../shared/analysis/spec-figures';
 import { createDieModel } from '../../shared/model/evaluator';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { generateWorkload } from '../../shared/workload/generators';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../drivers/clock';
+import { parseDieConfig } from '../../drivers/sim/die-config';
+import { simBoardLink } from '../../engine/board/board-link';
+import { executeRun } from '../../engine/run/run-engine';
+import { openRunStore } from '../../engine/store/store';
+import { matrixSource } from '../../shared/workload/vector-source';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn } from '../options';
 
@@ -21,7 +30,7 @@ export function addDemoCommand(program: Command, io: CliIo): void {
       const w = generateWorkload(p, { kind: 'relu', vectors: o.vectors, seed: o.seed });
       const model = createDieModel(p, w.weights);
       const lines: string[] = [
-        'OSA-Bench: reference model demo (the bench app, drivers and simulated board come in later releases)',
+        'OSA-Bench demo: the reference model, then a run on the simulated board (the desktop UI comes in a later release)',
         `relu workload, ${o.vectors} vectors, seed ${o.seed}, default die profile (N=${p.rows}, M=${p.outputs}, 8b x 8b, ADC ${p.adcBits}b)`,
         '',
         'hcim, t=0     b:  ' + SPEC_HCIM_SNR_DB.map((r) => String(r.boundary).padStart(6)).join(''),
@@ -43,8 +52,31 @@ export function addDemoCommand(program: Command, io: CliIo): void {
         '',
         `vectors ${w.vectorsHash}`,
         `weights ${w.weightsHash}`,
-        'See docs/model.md for the model and `osa-bench --help` for the commands.',
+        '',
       );
       await writeChunk(io.stdout, `${lines.join('\n')}\n`);
+
+      // the same vectors through the simulated die, the engine and a store
+      const dir = mkdtempSync(join(tmpdir(), 'osa-bench-demo-'));
+      const dbPath = join(dir, 'demo.db');
+      const { store } = openRunStore(dbPath);
+      const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
+      try {
+        const s = await executeRun({ profile: p, config: { mode: 'osa' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: o.seed } }, { store, board, clock: systemClock });
+        const dbText = (v: number | null) => (v === null ? 'inf' : `${v.toFixed(1)} dB`);
+        await writeChunk(
+          io.stdout,
+          [
+            `simulated die ${s.vectors} vectors (osa): SNR ${dbText(s.snrDb)} measured vs ${dbText(s.modelSnrDb)} model, level agreement ${(100 * s.levelAgreement).toFixed(1)} %,`,
+            `  ${s.measuredPjPerMac.toFixed(2)} pJ/MAC measured vs ${s.modelPjPerMac.toFixed(2)} model, gain vs dcim ${s.gainVsDcim.toFixed(3)}; logged as run ${s.guid} in ${dbPath}`,
+            '',
+            'Next: osa-bench run --board sim ..., osa-bench procedure snr-sweep --board sim, osa-bench sim --pty (see README.md).',
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        await board.dispose();
+        store.close();
+      }
     });
 }

@@ -103,3 +103,33 @@ describe('a run', () => {
     expect(run.vectorsDone).toBe(coverage(store, s.runId).reduce((n, [, v]) => n + v!, 0));
   });
 });
+
+describe('a run whose database fails under it', () => {
+  it('stops with a clear error when another program locks the database; committed batches stay intact', async () => {
+    const { path, store, board } = setup();
+    store.db.pragma('busy_timeout = 100');
+    const Database = (await import('better-sqlite3')).default;
+    const holder = new Database(path);
+    let locked = false;
+    const run = executeRun(request, {
+      store,
+      board,
+      clock: systemClock,
+      progressEveryMs: 0,
+      onProgress: (p) => {
+        if (p.vectorsDone >= 400 && !locked) {
+          locked = true;
+          holder.exec('BEGIN EXCLUSIVE');
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(/runs\.db: the database is locked by another program/);
+    holder.exec('ROLLBACK');
+    holder.close();
+    const runRow = store.listRuns()[0]!;
+    const blocks = [...store.blocks(runRow.id)];
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    expect(runRow.vectorsDone).toBe(blocks.length * 200);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
