@@ -6,6 +6,7 @@ import { loadDieConfig, parseDieConfig } from '../../drivers/sim/die-config';
 import { addressBoardLink, simBoardLink, type BoardLink } from '../../engine/board/board-link';
 import { loadProfile } from '../../engine/files/profile-file';
 import type { ProcedureContext, ProcedureReport } from '../../engine/procedures/context';
+import { adcTransfer } from '../../engine/procedures/adc-transfer';
 import { functionalCheck } from '../../engine/procedures/functional';
 import { marchTest } from '../../engine/procedures/march';
 import { osaPoints } from '../../engine/procedures/osa-points';
@@ -87,6 +88,10 @@ export function addProcedureCommand(program: Command, io: CliIo): void {
   common(proc.command('march').description('SRAM march test through weight write and read-back: the stuck-cell map (pass/fail)')).action((o: Common) =>
     runProcedure(io, o, (ctx) => marchTest(ctx)),
   );
+
+  common(proc.command('adc-transfer').description('ADC transfer curve per column: gain, offset, noise, DNL and INL; stored as a calibration'))
+    .option('--repeat <R>', 'repeats of the ramp', integerIn(2, 10_000), 8)
+    .action((o: Common & { repeat: number }) => runProcedure(io, o, (ctx) => adcTransfer(ctx, { repeat: o.repeat })));
 
   workload(common(proc.command('snr-sweep').description('SNR versus boundary: hcim at b = FROM..TO, measured and modelled')), 4000)
     .option('--from <b>', 'first boundary', integerIn(0, 31), 0)

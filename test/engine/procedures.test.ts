@@ -6,6 +6,7 @@ import { systemClock } from '../../drivers/clock';
 import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
 import { simBoardLink } from '../../engine/board/board-link';
 import type { ProcedureContext } from '../../engine/procedures/context';
+import { adcTransfer } from '../../engine/procedures/adc-transfer';
 import { functionalCheck } from '../../engine/procedures/functional';
 import { marchTest } from '../../engine/procedures/march';
 import { osaPoints } from '../../engine/procedures/osa-points';
@@ -78,6 +79,21 @@ describe('procedures', () => {
     const snr = r.summary.snrDb as { mean: number; sd: number };
     expect(snr.sd).toBeGreaterThan(0); // the silicon has noise
     expect(snr.sd).toBeLessThan(0.5);
+  });
+
+  it('adc-transfer: recovers the die\'s column gain and offset spread, and stores a calibration', async () => {
+    const ctx = context(); // typical die: gain sigma 0.5 %, offset sigma 0.1 % of full scale (0.063 LSB)
+    const r = await adcTransfer(ctx, { repeat: 4 });
+    const gain = r.summary.gain as { mean: number; sd: number };
+    const offset = r.summary.offsetLsb as { sd: number };
+    expect(gain.mean).toBeCloseTo(1, 2);
+    expect(gain.sd).toBeGreaterThan(0.003);
+    expect(gain.sd).toBeLessThan(0.008);
+    expect(offset.sd).toBeGreaterThan(0.03);
+    expect(offset.sd).toBeLessThan(0.1);
+    expect((r.summary.columns as unknown[]).length).toBe(64);
+    const cal = ctx.store.db.prepare('SELECT die_id, length(gain) AS bytes FROM calibrations WHERE id = ?').get(r.summary.calibrationId);
+    expect(cal).toEqual({ die_id: 'SIM-DIE-0001', bytes: 64 * 8 });
   });
 
   it('the CLI exits non-zero when a check fails', async () => {
