@@ -70,7 +70,7 @@ async function inProcessLink(baud: number): Promise<{ host: LineTransport; board
 }
 
 /** The simulated board as its own process (`osa-bench sim --pty`), as a board is its own hardware. */
-async function ptyProcessLink(): Promise<{ host: LineTransport; close(): Promise<void> }> {
+export async function ptyProcessLink(): Promise<{ host: LineTransport; device: string; close(): Promise<void> }> {
   const bin = fileURLToPath(new URL('../bin/osa-bench.mjs', import.meta.url));
   const child = spawn(process.execPath, [bin, 'sim', '--pty', '--baud', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const device = await new Promise<string>((resolve, reject) => {
@@ -83,6 +83,7 @@ async function ptyProcessLink(): Promise<{ host: LineTransport; close(): Promise
   const host = await openSerial(device);
   return {
     host,
+    device,
     close: async () => {
       await host.close();
       const gone = new Promise((r) => child.once('exit', r));

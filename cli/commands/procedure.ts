@@ -21,8 +21,9 @@ import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../s
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
 import { ProgressReporter } from '../progress';
+import { startSession, withSessionOptions, type SessionOptions } from '../session-options';
 
-interface Common {
+interface Common extends SessionOptions {
   board: string;
   db?: string;
   profile?: string;
@@ -37,7 +38,7 @@ interface Workload {
 }
 
 function common(cmd: Command): Command {
-  return cmd
+  return withSessionOptions(cmd)
     .requiredOption('--board <address>', 'sim, a device such as /dev/ttyUSB0, or tcp://HOST:PORT')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
     .option('--profile <file>', 'die profile JSON (default: the spec defaults)')
@@ -63,9 +64,10 @@ async function runProcedure(io: CliIo, o: Common, fn: (ctx: ProcedureContext) =>
     board = addressBoardLink(address, systemClock);
   }
   const { store } = openRunStore(o.db ?? defaultDatabasePath());
+  const sessionId = startSession(store, o);
   const reporter = new ProgressReporter(io.stderr);
   try {
-    const report = await fn({ store, board, clock: systemClock, profile, onProgress: (p) => reporter.progress(p), onLine: (t) => reporter.line(t) });
+    const report = await fn({ store, board, clock: systemClock, profile, sessionId, onProgress: (p) => reporter.progress(p), onLine: (t) => reporter.line(t) });
     reporter.done();
     if (o.json) await writeChunk(io.stdout, `${JSON.stringify(report)}\n`);
     else await writeChunk(io.stdout, `${report.procedure} (run ${report.runId}, ${report.guid})\n${report.table.map((l) => `  ${l}`).join('\n')}\n`);
@@ -73,6 +75,7 @@ async function runProcedure(io: CliIo, o: Common, fn: (ctx: ProcedureContext) =>
   } finally {
     reporter.done();
     await board.dispose();
+    store.endSession(sessionId);
     store.close();
   }
 }

@@ -18,8 +18,9 @@ import { matrixSource } from '../../shared/workload/vector-source';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
 import { ProgressReporter } from '../progress';
+import { startSession, withSessionOptions, type SessionOptions } from '../session-options';
 
-interface RunOptions {
+interface RunOptions extends SessionOptions {
   board: string;
   db?: string;
   workload?: WorkloadKind;
@@ -60,8 +61,7 @@ async function inputs(o: RunOptions, profile: DieProfile) {
 }
 
 export function addRunCommand(program: Command, io: CliIo): void {
-  program
-    .command('run')
+  withSessionOptions(program.command('run'))
     .description('stream a vector set through a board, compare every result with the model, log everything')
     .requiredOption('--board <address>', 'sim (the in-process simulated board), a device such as /dev/ttyUSB0, or tcp://HOST:PORT')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
@@ -102,6 +102,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       const dbPath = o.db ?? defaultDatabasePath();
       const { store, recovered } = openRunStore(dbPath);
       const writer = workerBlockWriter(dbPath);
+      const sessionId = startSession(store, o);
       const reporter = new ProgressReporter(io.stderr);
       if (recovered.length > 0) reporter.line(`marked ${recovered.length} run(s) left running by a process that is gone as interrupted: ${recovered.join(', ')}`);
       const control = new RunControl();
@@ -116,7 +117,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       try {
         summary = await executeRun(
           { profile, config, weights, vectors, source, repeat: o.repeat, batchVectors: o.batch, label: o.label, logWire: o.wireLog ? undefined : false },
-          { store, writer, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
+          { store, writer, sessionId, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
           control,
         );
         if (o.tag.length > 0) store.tag(summary.runId, o.tag);
@@ -125,6 +126,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
         reporter.done();
         await writer.close();
         await link.dispose();
+        store.endSession(sessionId);
         store.close();
       }
       const out = { ...summary, runId: summary.guid, id: summary.runId, db: o.db ?? defaultDatabasePath() };

@@ -12,6 +12,7 @@ export interface ProcedureContext {
   readonly profile: DieProfile;
   readonly onProgress?: (p: RunProgress & { step: string }) => void;
   readonly onLine?: (text: string) => void;
+  readonly sessionId?: number;
 }
 
 export interface ProcedureReport {
@@ -27,7 +28,7 @@ export interface ProcedureReport {
 
 /** A parent run for a procedure; its children point at it. */
 export function startParent(ctx: ProcedureContext, kind: string, params: object): { id: number; guid: string } {
-  return ctx.store.createRun({ kind, label: kind, mode: 'sweep', config: params, provenance: { procedure: kind, params }, vectorSet: null, weightSet: null, vectorsTotal: 0, repeat: 1 });
+  return ctx.store.createRun({ kind, label: kind, sessionId: ctx.sessionId, mode: 'sweep', config: params, provenance: { procedure: kind, params }, vectorSet: null, weightSet: null, vectorsTotal: 0, repeat: 1 });
 }
 
 export function finishParent(ctx: ProcedureContext, parent: { id: number; guid: string }, kind: string, passed: boolean | null, summary: Record<string, unknown>, table: string[]): ProcedureReport {
@@ -39,7 +40,7 @@ export function finishParent(ctx: ProcedureContext, parent: { id: number; guid: 
 export async function childRun(ctx: ProcedureContext, parentId: number, step: string, req: Omit<RunRequest, 'parentId' | 'profile'>): Promise<RunSummary> {
   const s = await executeRun(
     { ...req, profile: ctx.profile, parentId, label: step },
-    { store: ctx.store, board: ctx.board, clock: ctx.clock, onProgress: (p) => ctx.onProgress?.({ ...p, step }) },
+    { store: ctx.store, board: ctx.board, clock: ctx.clock, sessionId: ctx.sessionId, onProgress: (p) => ctx.onProgress?.({ ...p, step }) },
   );
   if (s.state !== 'completed') throw new Error(`${step}: the child run ${s.runId} ended ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
   return s;

@@ -77,6 +77,8 @@ export interface RunDeps {
   readonly resumeWithinMs?: number;
   /** least time between progress reports (a few a second for a UI; 0 reports every batch) */
   readonly progressEveryMs?: number;
+  /** the bench session the run belongs to */
+  readonly sessionId?: number;
 }
 
 /** Pause, resume and abort a run in flight; checked between batches. */
@@ -155,6 +157,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     kind: req.kind ?? 'run',
     label: req.label,
     parentId: req.parentId,
+    sessionId: deps.sessionId,
     mode: config.mode,
     config: { ...config, repeat, batchVectors, profile },
     provenance: provenance({ identity: conn.client.identity, profile, config, vectorSet, weightSet, source: req.source }),
@@ -164,6 +167,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     repeat,
   });
   store.event(runId, 'connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
+  if (deps.sessionId !== undefined) store.setSessionBoard(deps.sessionId, conn.client.identity);
 
   const acc = { macs: 0, signal: 0, error: 0, modelError: 0, levels: 0, mismatches: 0, cCount: 0, cSum: 0, cSq: 0, modelPj: 0, measuredPj: 0, lastTemp: null as number | null };
   let done = 0;
@@ -239,6 +243,8 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   const finish = async (ending: RunSummary['state'], why: string | null): Promise<RunSummary> => {
     let state = ending;
     let reason = why;
+    // what the link went through: resends, NAKs, corrupt lines, duplicates, timeouts
+    store.event(runId, 'link', JSON.stringify({ ...conn.client.stats, resumes }));
     try {
       await writer.flush(); // a run is finished when its last block is committed
     } catch (e) {

@@ -47,6 +47,7 @@ export interface RunRow {
   readonly vectorsDone: number;
   readonly repeat: number;
   readonly summary: Record<string, unknown> | null;
+  readonly sessionId: number | null;
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly tags: string[];
@@ -132,6 +133,7 @@ interface RunDbRow {
   kind: string;
   label: string | null;
   parent_id: number | null;
+  session_id: number | null;
   state: RunState;
   state_reason: string | null;
   mode: string | null;
@@ -226,6 +228,34 @@ export class RunStore {
     };
   }
 
+  /** A bench session: who, where, at what ambient temperature; runs point at it. */
+  createSession(s: { operator: string | null; bench: string | null; ambientC: number | null; notes: string | null }): number {
+    return this.guard(() =>
+      Number(
+        this.db
+          .prepare(`INSERT INTO sessions (guid, operator, bench, ambient_c, notes, started_at) VALUES (?, ?, ?, ?, ?, ?)`)
+          .run(randomUUID(), s.operator, s.bench, s.ambientC, s.notes, this.now()).lastInsertRowid,
+      ),
+    );
+  }
+
+  /** The board a session found (the first time it connects). */
+  setSessionBoard(sessionId: number, b: { vendor: string; serial: string; firmware: string; bitstream: string; dieId: string }): void {
+    this.guard(() =>
+      this.db
+        .prepare(`UPDATE sessions SET board_vendor = ?, board_serial = ?, board_firmware = ?, bitstream = ?, die_id = ? WHERE id = ? AND board_serial IS NULL`)
+        .run(b.vendor, b.serial, b.firmware, b.bitstream, b.dieId, sessionId),
+    );
+  }
+
+  endSession(sessionId: number): void {
+    this.guard(() => this.db.prepare(`UPDATE sessions SET ended_at = ? WHERE id = ?`).run(this.now(), sessionId));
+  }
+
+  session(sessionId: number): Record<string, unknown> | null {
+    return (this.db.prepare(`SELECT * FROM sessions WHERE id = ?`).get(sessionId) as Record<string, unknown> | undefined) ?? null;
+  }
+
   createRun(r: NewRun): { id: number; guid: string } {
     const guid = randomUUID();
     const at = this.now();
@@ -299,6 +329,7 @@ export class RunStore {
       kind: r.kind,
       label: r.label,
       parentId: r.parent_id,
+      sessionId: r.session_id,
       state: r.state,
       stateReason: r.state_reason,
       mode: r.mode,

@@ -35,7 +35,6 @@ export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, m
   const modelMacs = model.exact.length;
   const macs = measured.count * outputs;
   const yhat = new Float64Array(macs);
-  const scale = profile.rows / geometry.adcTop;
   let digitalMismatches = 0;
   let levelAgreements = 0;
   let signalSq = 0;
@@ -67,7 +66,7 @@ export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, m
       }
     }
     const d = measured.digital[mac] as number;
-    const y = d + a * scale;
+    const y = d + (a * profile.rows) / geometry.adcTop; // the spec's formula, rounded as the model rounds it
     yhat[mac] = y;
     const exact = model.exact[ref] as number;
     const my = model.yhat[ref] as number;

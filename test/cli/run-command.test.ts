@@ -90,11 +90,13 @@ describe('osa-bench run', () => {
 describe('osa-bench runs', () => {
   it('lists, shows, tags and annotates runs', async () => {
     const db = dbIn();
-    const out = JSON.parse((await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '500', '--mode', 'dcim', '--json', '--label', 'dcim check')).stdout) as { runId: string; id: number };
+    const out = JSON.parse((await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '500', '--mode', 'dcim', '--json', '--label', 'dcim check', '--operator', 'ada', '--bench', 'bench-3', '--ambient-c', '23.5')).stdout) as { runId: string; id: number };
     expect((await cli('runs', 'tag', out.runId.slice(0, 8), 'golden', 'die-1', '--db', db)).code).toBe(0);
     expect((await cli('runs', 'note', String(out.id), 'looks', 'clean', '--db', db)).code).toBe(0);
     const shown = JSON.parse((await cli('runs', 'show', String(out.id), '--db', db, '--json')).stdout) as Record<string, unknown>;
     expect(shown).toMatchObject({ label: 'dcim check', state: 'completed', tags: ['die-1', 'golden'], notes: [{ text: 'looks clean' }] });
+    expect(shown.session).toMatchObject({ operator: 'ada', bench: 'bench-3', ambient_c: 23.5, board_serial: 'SIM-0001', die_id: 'SIM-DIE-0001', ended_at: expect.any(String) });
+    expect((shown.events as { kind: string; detail: string }[]).find((e) => e.kind === 'link')?.detail).toMatch(/"resent":0/);
     expect((shown.blocks as unknown[]).length).toBe(1);
     const table = await cli('runs', 'list', '--db', db, '--tag', 'golden');
     expect(table.stdout).toMatch(/completed\s+dcim\s+500\/500\s+inf/);

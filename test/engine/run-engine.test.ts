@@ -133,3 +133,14 @@ describe('a run whose database fails under it', () => {
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
+
+describe('the simulated die without silicon effects', () => {
+  it('measures exactly what the model predicts: every code, every level, the same SNR', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'ideal.db');
+    const { store } = openRunStore(path);
+    const board = simBoardLink({ die: parseDieConfig({ adcNoise: 0, columnGainSigma: 0, columnOffsetSigma: 0 }), clock: systemClock });
+    const s = await executeRun(request, { store, board, clock: systemClock });
+    expect(s).toMatchObject({ state: 'completed', digitalMismatches: 0, levelAgreement: 1, codeResidualRmsLsb: 0 });
+    expect(s.snrDb).toBe(s.modelSnrDb);
+  });
+});
