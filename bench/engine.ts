@@ -62,8 +62,10 @@ async function pipelineWithoutStore(vectors: number, host?: LineTransport): Prom
 }
 
 /** Logging on: executeRun into a fresh database file (wire log too), in-process or to a device. */
+let runCount = 0;
+
 async function engineRun(vectors: number, dir: string, threaded: boolean, device?: string, logWire = true) {
-  const path = join(dir, `run-${vectors}-${threaded ? 'worker' : 'inline'}.db`);
+  const path = join(dir, `run-${++runCount}.db`); // one database per run: its size is the run's
   const { store } = openRunStore(path);
   let commitMs = 0;
   const commit = store.commitBlock.bind(store);

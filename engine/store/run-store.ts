@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { endianness } from 'node:os';
 import type Database from 'better-sqlite3';
+import type { ComparisonSummary } from '../../shared/analysis/compare';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
 import { forEachChunk, type VectorSource } from '../../shared/workload/vector-source';
@@ -53,22 +54,8 @@ export interface RunRow {
   readonly tags: string[];
 }
 
-export interface BlockSummary {
-  readonly macs: number;
-  readonly digitalMismatches: number;
-  readonly levelAgreements: number;
-  readonly signalSq: number;
-  readonly errorSq: number;
-  readonly modelErrorSq: number;
-  readonly yhatResidualMin: number;
-  readonly yhatResidualMax: number;
-  readonly codeResidualCount: number;
-  readonly codeResidualSum: number;
-  readonly codeResidualSq: number;
-  readonly codeResidualMin: number;
-  readonly codeResidualMax: number;
-  readonly modelEnergyPj: number;
-}
+/** The figures stored with each block: those of the comparison with the model. */
+export type BlockSummary = ComparisonSummary;
 
 export interface BlockPower {
   readonly burstUs: number;

@@ -6,9 +6,8 @@ import { NOT_ANALOG } from '../model/mac-batch';
 import type { DieProfile } from '../model/profile';
 import type { ResultBlock } from '../protocol/data-blocks';
 
-export interface Comparison {
-  /** measured yhat per MAC: D + A * N / L with A from the board's codes */
-  readonly yhat: Float64Array;
+/** The per-batch figures of a comparison (stored beside each result block). */
+export interface ComparisonSummary {
   readonly macs: number;
   readonly digitalMismatches: number;
   readonly levelAgreements: number;
@@ -23,6 +22,11 @@ export interface Comparison {
   readonly codeResidualMin: number;
   readonly codeResidualMax: number;
   readonly modelEnergyPj: number;
+}
+
+export interface Comparison extends ComparisonSummary {
+  /** measured yhat per MAC: D + A * N / L with A from the board's codes */
+  readonly yhat: Float64Array;
 }
 
 /**

@@ -11,6 +11,7 @@
 // lanes stay exact below 2^53 and carry nothing between lanes, since a lane never exceeds N.
 import type { IntMatrix } from './matrix';
 import type { DieProfile } from './profile';
+import { fillSubsetSums } from './subset-sums';
 
 /** Budget for the table, in doubles; above it the chunks get narrower. */
 const TABLE_BUDGET = 4 * 1024 * 1024;
@@ -52,33 +53,26 @@ export function createPlanePopcounter(
 
   // table[(c * patterns + pattern) * words + d]: packed column sums of the selected rows of chunk c.
   const table = new Float64Array(chunks * patterns * words);
-  const rowWord = new Float64Array(words);
-  for (let c = 0; c < chunks; c++) {
-    const chunkBase = c * patterns * words;
-    for (let bit = 0; bit < chunkRows; bit++) {
-      const r = c * chunkRows + bit;
-      rowWord.fill(0);
-      if (r < rows) {
-        for (let m = 0; m < outputs; m++) {
-          const w = weights.data[r * outputs + m] as number;
-          for (let j = 0; j < bw; j++) {
-            if ((w >> j) & 1) {
-              const col = m * bw + j;
-              const d = Math.floor(col / lanes);
-              rowWord[d] = (rowWord[d] as number) + 2 ** (laneBits * (col - d * lanes));
-            }
+  fillSubsetSums(
+    table,
+    chunks,
+    chunkRows,
+    words,
+    (r, rowWord) => {
+      if (r >= rows) return;
+      for (let m = 0; m < outputs; m++) {
+        const w = weights.data[r * outputs + m] as number;
+        for (let j = 0; j < bw; j++) {
+          if ((w >> j) & 1) {
+            const col = m * bw + j;
+            const d = Math.floor(col / lanes);
+            rowWord[d] = (rowWord[d] as number) + 2 ** (laneBits * (col - d * lanes));
           }
         }
       }
-      // every pattern whose highest set bit is `bit` = the same pattern without it, plus this row
-      const first = 1 << bit;
-      for (let p = first; p < first << 1; p++) {
-        const dst = chunkBase + p * words;
-        const src = chunkBase + (p - first) * words;
-        for (let d = 0; d < words; d++) table[dst + d] = (table[src + d] as number) + (rowWord[d] as number);
-      }
-    }
-  }
+    },
+    new Float64Array(words),
+  );
 
   const inputMask = ~(2 ** bx - 1);
   const pattern = new Int32Array(bx * chunks);

@@ -7,6 +7,7 @@ import type { MacBatch, MacKernel } from './mac-batch';
 import type { IntMatrix } from './matrix';
 import { PLANE_KERNEL_WASM } from './plane-kernel-wasm';
 import type { DieProfile } from './profile';
+import { fillSubsetSums } from './subset-sums';
 
 // The part of the WebAssembly JS API used here (shared/ is typed without DOM lib, which declares it).
 interface WasmMemory {
@@ -199,26 +200,18 @@ export function createWasmKernel(
 /** table[(c * 2^chunkRows + pattern) * colsPadded + m * BW + j] = sum of weight bit j of output m over the rows the pattern selects. */
 function buildTable(table: Uint8Array, weights: IntMatrix, profile: DieProfile, chunkRows: number, colsPadded: number): void {
   const { rows, outputs, weightBits: bw } = profile;
-  const patterns = 2 ** chunkRows;
-  const chunks = Math.ceil(rows / chunkRows);
-  const rowBits = new Uint8Array(colsPadded);
-  for (let c = 0; c < chunks; c++) {
-    const chunkBase = c * patterns * colsPadded;
-    for (let bit = 0; bit < chunkRows; bit++) {
-      const r = c * chunkRows + bit;
-      rowBits.fill(0);
-      if (r < rows) {
-        for (let m = 0; m < outputs; m++) {
-          const w = weights.data[r * outputs + m] as number;
-          for (let j = 0; j < bw; j++) rowBits[m * bw + j] = (w >> j) & 1;
-        }
+  fillSubsetSums(
+    table,
+    Math.ceil(rows / chunkRows),
+    chunkRows,
+    colsPadded,
+    (r, rowBits) => {
+      if (r >= rows) return;
+      for (let m = 0; m < outputs; m++) {
+        const w = weights.data[r * outputs + m] as number;
+        for (let j = 0; j < bw; j++) rowBits[m * bw + j] = (w >> j) & 1;
       }
-      const first = 1 << bit;
-      for (let p = first; p < first << 1; p++) {
-        const dst = chunkBase + p * colsPadded;
-        const src = chunkBase + (p - first) * colsPadded;
-        for (let col = 0; col < colsPadded; col++) table[dst + col] = (table[src + col] as number) + (rowBits[col] as number);
-      }
-    }
-  }
+    },
+    new Uint8Array(colsPadded),
+  );
 }
