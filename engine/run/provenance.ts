@@ -36,6 +36,7 @@ export function provenance(p: {
   vectorSet: string;
   weightSet: string;
   source: { generator: string | null; seed: number | null };
+  calibration?: { id: number; guid: string } | null;
 }): object {
   const b = build();
   return {
@@ -47,7 +48,7 @@ export function provenance(p: {
     vectorSet: p.vectorSet,
     weightSet: p.weightSet,
     stimulus: p.source,
-    calibration: null,
+    calibration: p.calibration ?? null,
     config: p.config,
     host: { node: process.version, platform: process.platform, arch: process.arch },
   };

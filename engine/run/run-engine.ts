@@ -6,7 +6,7 @@ import { snrDb } from '../../shared/analysis/summary';
 import type { Clock } from '../../shared/clock';
 import { createDieModel } from '../../shared/model/evaluator';
 import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
-import { resolveMode, type ModeConfig } from '../../shared/model/modes';
+import { ModeConfigError, resolveMode, type ModeConfig } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
 import { resultLayout } from '../../shared/protocol/data-blocks';
 import type { BoardRunConfig } from '../../shared/protocol/payloads';
@@ -32,6 +32,8 @@ export interface RunRequest {
   readonly parentId?: number;
   /** keep the raw wire lines (default: runs up to 100,000 vectors) */
   readonly logWire?: boolean;
+  /** the calibration record this run refers to (checked against the die on the board) */
+  readonly calibrationId?: number;
 }
 
 export interface RunProgress {
@@ -151,6 +153,14 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
       throw new Error(`the die profile does not match the board: ${k} is ${want} in the profile, ${caps[k]} on ${deps.board.description}`);
     }
   }
+  const calibration = req.calibrationId === undefined ? null : store.calibration(req.calibrationId);
+  if (req.calibrationId !== undefined) {
+    const problem = !calibration ? `no calibration record ${req.calibrationId} in ${store.path}` : calibration.dieId !== conn.client.identity.dieId ? `calibration ${req.calibrationId} was measured on die ${calibration.dieId}, the board carries ${conn.client.identity.dieId}` : null;
+    if (problem) {
+      await conn.client.close();
+      throw new ModeConfigError('--calibration', problem);
+    }
+  }
   const batchVectors = Math.min(req.batchVectors ?? 4096, Math.floor(caps.vectorCapacity / 2), Math.floor(caps.resultCapacity / repeat));
   const runConfig = boardRunConfig(profile, config);
   const { id: runId, guid } = store.createRun({
@@ -160,9 +170,10 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     sessionId: deps.sessionId,
     mode: config.mode,
     config: { ...config, repeat, batchVectors, profile },
-    provenance: provenance({ identity: conn.client.identity, profile, config, vectorSet, weightSet, source: req.source }),
+    provenance: provenance({ identity: conn.client.identity, profile, config, vectorSet, weightSet, source: req.source, calibration: calibration && { id: calibration.id, guid: calibration.guid } }),
     vectorSet,
     weightSet,
+    calibrationId: calibration?.id,
     vectorsTotal: total,
     repeat,
   });

@@ -29,6 +29,7 @@ export interface NewRun {
   readonly weightSet: string | null;
   readonly vectorsTotal: number;
   readonly repeat: number;
+  readonly calibrationId?: number | undefined;
 }
 
 export interface RunRow {
@@ -215,6 +216,12 @@ export class RunStore {
     };
   }
 
+  /** A calibration record: the die it was measured on, and its gain and offset per column. */
+  calibration(id: number): { id: number; guid: string; dieId: string; gain: Float64Array; offsetLsb: Float64Array } | null {
+    const r = this.db.prepare(`SELECT id, guid, die_id, gain, offset_lsb FROM calibrations WHERE id = ?`).get(id) as { id: number; guid: string; die_id: string; gain: Buffer; offset_lsb: Buffer } | undefined;
+    return r ? { id: r.id, guid: r.guid, dieId: r.die_id, gain: view(r.gain, (b) => new Float64Array(b)), offsetLsb: view(r.offset_lsb, (b) => new Float64Array(b)) } : null;
+  }
+
   /** A bench session: who, where, at what ambient temperature; runs point at it. */
   createSession(s: { operator: string | null; bench: string | null; ambientC: number | null; notes: string | null }): number {
     return this.guard(() =>
@@ -250,10 +257,10 @@ export class RunStore {
       this.db
         .prepare(
           `INSERT INTO runs (guid, session_id, parent_id, kind, label, state, owner_pid, mode, config_json, provenance_json,
-             vector_set, weight_set, vectors_total, repeat_count, started_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             vector_set, weight_set, calibration_id, vectors_total, repeat_count, started_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(guid, r.sessionId ?? null, r.parentId ?? null, r.kind, r.label ?? null, process.pid, r.mode, JSON.stringify(r.config), JSON.stringify(r.provenance), r.vectorSet, r.weightSet, r.vectorsTotal, r.repeat, at, at),
+        .run(guid, r.sessionId ?? null, r.parentId ?? null, r.kind, r.label ?? null, process.pid, r.mode, JSON.stringify(r.config), JSON.stringify(r.provenance), r.vectorSet, r.weightSet, r.calibrationId ?? null, r.vectorsTotal, r.repeat, at, at),
     );
     return { id: Number(info.lastInsertRowid), guid };
   }

@@ -16,6 +16,9 @@ import { snrSweep } from '../../engine/procedures/snr-sweep';
 import { openRunStore } from '../../engine/store/store';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { cli } from '../cli/run-cli';
+import { executeRun } from '../../engine/run/run-engine';
+import { generateWorkload } from '../../shared/workload/generators';
+import { matrixSource } from '../../shared/workload/vector-source';
 
 const stuckDie = () => loadDieConfig(new URL('../../drivers/sim/dies/stuck-cells.json', import.meta.url).pathname);
 
@@ -94,6 +97,13 @@ describe('procedures', () => {
     expect((r.summary.columns as unknown[]).length).toBe(64);
     const cal = ctx.store.db.prepare('SELECT die_id, length(gain) AS bytes FROM calibrations WHERE id = ?').get(r.summary.calibrationId);
     expect(cal).toEqual({ die_id: 'SIM-DIE-0001', bytes: 64 * 8 });
+    // a later run refers to it; one on another die is refused, naming both dies
+    const w = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 100, seed: 1 });
+    const req = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: 1 }, calibrationId: r.summary.calibrationId as number };
+    const s = await executeRun(req, { store: ctx.store, board: ctx.board, clock: systemClock });
+    expect(ctx.store.getRun(s.runId)!.provenance.calibration).toMatchObject({ id: r.summary.calibrationId });
+    const other = simBoardLink({ die: parseDieConfig({ dieId: 'OTHER-DIE' }), clock: systemClock });
+    await expect(executeRun(req, { store: ctx.store, board: other, clock: systemClock })).rejects.toThrow(/measured on die SIM-DIE-0001, the board carries OTHER-DIE/);
   });
 
   it('the CLI exits non-zero when a check fails', async () => {
