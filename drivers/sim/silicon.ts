@@ -6,6 +6,7 @@ import { levelPlans } from '../../shared/model/level-plans';
 import { intMatrix } from '../../shared/model/matrix';
 import { resolveMode } from '../../shared/model/modes';
 import { createPlanePopcounter, type PlanePopcounter } from '../../shared/model/plane-popcounts';
+import { saliencyAndLevel } from '../../shared/model/saliency';
 import { boardProfile, allocateResultBlock, type ResultBlock } from '../../shared/protocol/data-blocks';
 import type { BoardCapabilities, BoardRunConfig, Rail } from '../../shared/protocol/payloads';
 import { createPrng, type Prng } from '../../shared/workload/prng';
@@ -111,11 +112,10 @@ export class SimDie {
         const base = m * planes;
         let level = fixedLevel;
         if (level < 0) {
-          let s = 0;
-          for (const q of salient) s += (planeWeight[q] as number) * (pc[base + q] as number);
-          level = 0;
-          while (level < p.thresholds.length && s > (p.thresholds[level] as number)) level++;
-          results.saliency[mac] = s;
+          // the saliency planes are digital: exact on silicon as in the model
+          const osa = saliencyAndLevel(pc, base, salient, planeWeight, p.thresholds);
+          level = osa.level;
+          results.saliency[mac] = osa.saliency;
         }
         const order = level * planes;
         const nD = plans.nDigital[level] as number;

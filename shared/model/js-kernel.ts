@@ -7,6 +7,7 @@ import { NOT_ANALOG } from './mac-batch';
 import type { IntMatrix } from './matrix';
 import { createPlanePopcounter, type PlanePopcounterOptions } from './plane-popcounts';
 import type { DieProfile } from './profile';
+import { saliencyAndLevel } from './saliency';
 
 export function createJsKernel(
   profile: DieProfile,
@@ -33,14 +34,9 @@ export function createJsKernel(
         const base = m * planes;
         let level = fixedLevel;
         if (level < 0) {
-          let s = 0;
-          for (let q = 0; q < salientPlanes.length; q++) {
-            const p = salientPlanes[q] as number;
-            s += (planeWeight[p] as number) * (pc[base + p] as number);
-          }
-          level = 0;
-          while (level < thresholds.length && s > (thresholds[level] as number)) level++;
-          saliencyOut[mac] = s;
+          const osa = saliencyAndLevel(pc, base, salientPlanes, planeWeight, thresholds);
+          level = osa.level;
+          saliencyOut[mac] = osa.saliency;
           levelOut[mac] = level;
         }
         const order = level * planes;
