@@ -118,11 +118,16 @@ describe('osa-bench model', () => {
 
 describe('the installed command', () => {
   it('runs through bin/ with --help on every command', async () => {
-    for (const args of [['--help'], ['workload', '--help'], ['model', '--help'], ['model', 'eval', '--help'], ['model', 'summary', '--help'], ['demo', '--help']]) {
-      const r = await cliProcess(...args);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^Usage: osa-bench/);
-    }
+    const commands = [
+      [], ['workload'], ['model'], ['model', 'eval'], ['model', 'summary'], ['demo'], ['sim'], ['ports'], ['board'], ['board', 'info'],
+      ['run'], ['runs'], ['runs', 'list'], ['runs', 'show'], ['runs', 'tag'], ['runs', 'note'], ['procedure'],
+      ...['functional', 'march', 'adc-transfer', 'snr-sweep', 'power-per-mode', 'osa-points', 'repeatability'].map((p) => ['procedure', p]),
+    ];
+    const results = await Promise.all(commands.map((c) => cliProcess(...c, '--help')));
+    results.forEach((r, i) => {
+      expect(r.code, commands[i]!.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: osa-bench ${commands[i]!.join(' ')}`));
+    });
   });
 
   it('demo prints model figures beside the spec figures', async () => {
