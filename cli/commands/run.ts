@@ -119,7 +119,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       try {
         summary = await executeRun(
           { profile, config, weights, vectors, source, repeat: o.repeat, batchVectors: o.batch, label: o.label, logWire: o.wireLog ? undefined : false, calibrationId: o.calibration },
-          { store, writer, sessionId, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
+          { store, writer, sessionId, telemetryMs: 1000, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
           control,
         );
         if (o.tag.length > 0) store.tag(summary.runId, o.tag);

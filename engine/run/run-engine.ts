@@ -81,6 +81,8 @@ export interface RunDeps {
   readonly progressEveryMs?: number;
   /** the bench session the run belongs to */
   readonly sessionId?: number;
+  /** ask the board for idle rail telemetry every this many ms and log it (0: off) */
+  readonly telemetryMs?: number;
 }
 
 /** Pause, resume and abort a run in flight; checked between batches. */
@@ -292,6 +294,16 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   };
 
   const prepare = async (c: BoardConnection) => {
+    if (deps.telemetryMs) {
+      c.client.onTelemetry((t) => {
+        try {
+          store.telemetry(deps.sessionId ?? null, t);
+        } catch {
+          // telemetry is best effort: a busy store must not stop the run
+        }
+      });
+      await c.client.setTelemetry(deps.telemetryMs);
+    }
     await c.client.configure(runConfig);
     await c.client.writeWeights(weights.data);
     c.wire.take();

@@ -242,6 +242,14 @@ export class RunStore {
     );
   }
 
+  telemetry(sessionId: number | null, t: { dieTempC: number; railMw: { VDD_DIG: number; VDD_ANA: number; VDD_SRAM: number } }): void {
+    this.guard(() =>
+      this.db
+        .prepare(`INSERT INTO telemetry (session_id, at, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?)`)
+        .run(sessionId, this.now(), t.dieTempC, t.railMw.VDD_DIG, t.railMw.VDD_ANA, t.railMw.VDD_SRAM),
+    );
+  }
+
   endSession(sessionId: number): void {
     this.guard(() => this.db.prepare(`UPDATE sessions SET ended_at = ? WHERE id = ?`).run(this.now(), sessionId));
   }

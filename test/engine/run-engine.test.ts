@@ -13,6 +13,7 @@ import { ModeConfigError } from '../../shared/model/modes';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
+import { rowSlice } from '../../shared/model/matrix';
 
 const workload = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 1200, seed: 3 });
 const request = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 3 }, batchVectors: 200 };
@@ -131,6 +132,20 @@ describe('a run whose database fails under it', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     expect(runRow.vectorsDone).toBe(blocks.length * 200);
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
+describe('telemetry', () => {
+  it('logs the board\'s idle rail telemetry for the session while a run goes on', async () => {
+    const { store } = setup();
+    // a link paced at 3 Mbaud: 300 vectors take about 0.9 s on the wire, whatever the machine
+    const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock, link: { baud: 3_000_000, latencyMs: 0 } });
+    const sessionId = store.createSession({ operator: 'test', bench: null, ambientC: 24, notes: null });
+    const paced = { ...request, vectors: matrixSource(rowSlice(workload.vectors, 0, 300)), batchVectors: 100 };
+    await executeRun(paced, { store, board, clock: systemClock, sessionId, telemetryMs: 100 });
+    const rows = store.db.prepare('SELECT session_id, die_temp_c, vdd_dig_mw FROM telemetry').all() as { session_id: number; die_temp_c: number; vdd_dig_mw: number }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.session_id === sessionId && r.vdd_dig_mw > 0 && r.die_temp_c > 20)).toBe(true);
   });
 });
 
