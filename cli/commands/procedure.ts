@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { parseBoardAddress } from '../../drivers/board-address';
 import { systemClock } from '../../drivers/clock';
-import { loadDieConfig, parseDieConfig } from '../../drivers/sim/die-config';
-import { addressBoardLink, simBoardLink, type BoardLink } from '../../engine/board/board-link';
+import { boardLinkFor } from '../board-link-options';
 import { loadProfile } from '../../engine/files/profile-file';
 import type { ProcedureContext, ProcedureReport } from '../../engine/procedures/context';
 import { adcTransfer } from '../../engine/procedures/adc-transfer';
@@ -56,13 +55,7 @@ function workload(cmd: Command, vectors: number): Command {
 async function runProcedure(io: CliIo, o: Common, fn: (ctx: ProcedureContext) => Promise<ProcedureReport>): Promise<void> {
   const profile: DieProfile = await loadProfile(o.profile);
   const address = parseBoardAddress(o.board);
-  let board: BoardLink;
-  if (address.kind === 'sim') {
-    const die = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
-    board = simBoardLink({ die: { ...die, profile }, clock: systemClock });
-  } else {
-    board = addressBoardLink(address, systemClock);
-  }
+  const board = await boardLinkFor(address, profile, { die: o.die });
   const { store } = openRunStore(o.db ?? defaultDatabasePath());
   const sessionId = startSession(store, o);
   const reporter = new ProgressReporter(io.stderr);

@@ -2,11 +2,10 @@
 import type { Command } from 'commander';
 import { parseBoardAddress } from '../../drivers/board-address';
 import { systemClock } from '../../drivers/clock';
-import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
-import { NO_FAULTS, parseFaultSpec } from '../../drivers/sim/faults';
+import { parseFaultSpec } from '../../drivers/sim/faults';
 import { readVectorFile, readWeightFile } from '../../engine/files/matrix-files';
 import { loadProfile } from '../../engine/files/profile-file';
-import { addressBoardLink, simBoardLink, type BoardLink } from '../../engine/board/board-link';
+import { boardLinkFor } from '../board-link-options';
 import { executeRun, RunControl, type RunSummary } from '../../engine/run/run-engine';
 import { defaultDatabasePath } from '../../engine/store/default-path';
 import { openRunStore } from '../../engine/store/store';
@@ -92,15 +91,8 @@ export function addRunCommand(program: Command, io: CliIo): void {
       resolveMode(profile, config);
       const address = parseBoardAddress(o.board);
       const { vectors, weights, source } = await inputs(o, profile);
-      let link: BoardLink;
-      if (address.kind === 'sim') {
-        let die: DieConfig = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
-        die = { ...die, profile };
-        link = simBoardLink({ die, clock: systemClock, link: { baud: o.simBaud, latencyMs: 0 }, faults: o.faults ? parseFaultSpec(o.faults) : NO_FAULTS });
-      } else {
-        if (o.die || o.faults) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
-        link = addressBoardLink(address, systemClock);
-      }
+      if (address.kind !== 'sim' && (o.die || o.faults)) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
+      const link = await boardLinkFor(address, profile, { die: o.die, baud: o.simBaud, faults: o.faults ? parseFaultSpec(o.faults) : undefined });
       const dbPath = o.db ?? defaultDatabasePath();
       const { store, recovered } = openRunStore(dbPath);
       const writer = workerBlockWriter(dbPath);

@@ -48,6 +48,11 @@ export interface LinkJob<T> {
 /** Room on a line for the seq, verb, arguments and CRC around the data. */
 const LINE_OVERHEAD = 96;
 
+/** How many items of `itemBytes` (before base64) fit one line of `maxLine` bytes; at least one. */
+function itemsPerLine(maxLine: number, itemBytes: number): number {
+  return Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / itemBytes));
+}
+
 export class BoardClient {
   private readonly pipe: RequestPipe;
   private caps: BoardCapabilities | null = null;
@@ -149,7 +154,7 @@ export class BoardClient {
     const { rows, outputs, weightBits, maxLine } = this.capabilities;
     if (weights.length !== rows * outputs) throw new RangeError(`weights hold ${weights.length} values, the die needs ${rows} x ${outputs}`);
     const fmt = weightFormat(weightBits);
-    const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / (outputs * fmt.bytes)));
+    const perLine = itemsPerLine(maxLine, outputs * fmt.bytes);
     const jobs: Promise<unknown>[] = [];
     for (let r = 0; r < rows; r += perLine) {
       const n = Math.min(perLine, rows - r);
@@ -162,7 +167,7 @@ export class BoardClient {
   async readWeights(): Promise<Int32Array> {
     const { rows, outputs, weightBits, maxLine } = this.capabilities;
     const fmt = weightFormat(weightBits);
-    const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / (outputs * fmt.bytes)));
+    const perLine = itemsPerLine(maxLine, outputs * fmt.bytes);
     const out = new Int32Array(rows * outputs);
     const jobs: Promise<void>[] = [];
     for (let r = 0; r < rows; r += perLine) {
@@ -193,7 +198,7 @@ export class BoardClient {
     if (slot < 0 || slot + count > vectorCapacity) throw new RangeError(`slots ${slot}..${slot + count - 1} exceed the board's vector memory (${vectorCapacity})`);
     if (vectors.length < count * rows) throw new RangeError(`${vectors.length} inputs hold fewer than ${count} vectors of ${rows}`);
     const fmt = vectorFormat(inputBits);
-    const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / (rows * fmt.bytes)));
+    const perLine = itemsPerLine(maxLine, rows * fmt.bytes);
     const jobs: LinkJob<void>[] = [];
     for (let v = 0; v < count; v += perLine) {
       const n = Math.min(perLine, count - v);
@@ -241,7 +246,7 @@ export class BoardClient {
   /** The RES? requests that fill `block` with results of a batch, one per line, not yet sent. */
   resultFetches(batch: number, from: number, count: number, layout: ResultLayout, block: ResultBlock): LinkJob<void>[] {
     const { maxLine } = this.capabilities;
-    const perLine = Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / layout.maxVectorBytes));
+    const perLine = itemsPerLine(maxLine, layout.maxVectorBytes);
     const jobs: LinkJob<void>[] = [];
     for (let v = 0; v < count; v += perLine) {
       const n = Math.min(perLine, count - v);

@@ -354,15 +354,16 @@ export class RunStore {
   /** A run by id, guid or guid prefix (at least 6 characters). */
   getRun(ref: string | number): RunRow | null {
     const text = String(ref);
-    const row = (/^\d+$/.test(text)
-      ? this.db.prepare(`${RunStore.SELECT} WHERE id = ?`).get(Number(text))
-      : text.length >= 6
-        ? this.db.prepare(`${RunStore.SELECT} WHERE guid LIKE ? || '%' ORDER BY id LIMIT 2`).all(text).length === 1
-          ? this.db.prepare(`${RunStore.SELECT} WHERE guid LIKE ? || '%'`).get(text)
-          : undefined
-        : undefined) as RunDbRow | undefined;
-    return row ? this.toRow(row) : null;
+    if (/^\d+$/.test(text)) {
+      const row = this.db.prepare(`${RunStore.SELECT} WHERE id = ?`).get(Number(text)) as RunDbRow | undefined;
+      return row ? this.toRow(row) : null;
+    }
+    if (text.length < 6) return null;
+    // a prefix must name one run: two matches are as good as none
+    const rows = this.db.prepare(`${RunStore.SELECT} WHERE guid LIKE ? || '%' ORDER BY id LIMIT 2`).all(text) as RunDbRow[];
+    return rows.length === 1 ? this.toRow(rows[0] as RunDbRow) : null;
   }
+
 
   listRuns(limit = 50, tag?: string): RunRow[] {
     const rows = (tag

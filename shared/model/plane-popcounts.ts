@@ -11,7 +11,7 @@
 // lanes stay exact below 2^53 and carry nothing between lanes, since a lane never exceeds N.
 import type { IntMatrix } from './matrix';
 import type { DieProfile } from './profile';
-import { fillSubsetSums } from './subset-sums';
+import { chunkRowsWithin, fillSubsetSums } from './subset-sums';
 
 /** Budget for the table, in doubles; above it the chunks get narrower. */
 const TABLE_BUDGET = 4 * 1024 * 1024;
@@ -46,8 +46,7 @@ export function createPlanePopcounter(
   const invLaneScale = 1 / laneScale;
   const words = Math.ceil(columns / lanes);
 
-  let chunkRows = options.chunkRows ?? MAX_CHUNK_ROWS;
-  while (options.chunkRows === undefined && chunkRows > 1 && Math.ceil(rows / chunkRows) * 2 ** chunkRows * words > TABLE_BUDGET) chunkRows--;
+  const chunkRows = chunkRowsWithin(rows, words, TABLE_BUDGET, MAX_CHUNK_ROWS, options.chunkRows);
   const chunks = Math.ceil(rows / chunkRows);
   const patterns = 2 ** chunkRows;
 

@@ -30,3 +30,14 @@ export function fillSubsetSums<T extends Float64Array | Uint8Array>(
     }
   }
 }
+
+/**
+ * The widest chunk (at most `maxRows` rows) whose table of `entriesPerPattern` entries per bit
+ * pattern stays within `budget` entries; `forced` wins when given.
+ */
+export function chunkRowsWithin(rows: number, entriesPerPattern: number, budget: number, maxRows: number, forced?: number): number {
+  if (forced !== undefined) return forced;
+  let chunkRows = maxRows;
+  while (chunkRows > 1 && Math.ceil(rows / chunkRows) * 2 ** chunkRows * entriesPerPattern > budget) chunkRows--;
+  return chunkRows;
+}

@@ -7,7 +7,7 @@ import type { MacBatch, MacKernel } from './mac-batch';
 import type { IntMatrix } from './matrix';
 import { PLANE_KERNEL_WASM } from './plane-kernel-wasm';
 import type { DieProfile } from './profile';
-import { fillSubsetSums } from './subset-sums';
+import { chunkRowsWithin, fillSubsetSums } from './subset-sums';
 
 // The part of the WebAssembly JS API used here (shared/ is typed without DOM lib, which declares it).
 interface WasmMemory {
@@ -81,8 +81,7 @@ export function createWasmKernel(
   const { planes } = geometry;
   const columns = outputs * bw;
   const colsPadded = Math.ceil(columns / 16) * 16;
-  let chunkRows = options.chunkRows ?? 8;
-  while (options.chunkRows === undefined && chunkRows > 1 && Math.ceil(rows / chunkRows) * 2 ** chunkRows * colsPadded > TABLE_BUDGET) chunkRows--;
+  const chunkRows = chunkRowsWithin(rows, colsPadded, TABLE_BUDGET, 8, options.chunkRows); // one byte per entry
   const chunks = Math.ceil(rows / chunkRows);
   const patterns = 2 ** chunkRows;
   const maxLevels = profile.levels.length + 1;
