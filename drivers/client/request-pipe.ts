@@ -9,7 +9,8 @@
 //    resends from a cache) and is dropped.
 // `retries` + 1 timeouts in a row with no answer, or one request resent more than `retries` times,
 // make the board unresponsive: everything outstanding fails at once and no queue grows behind a
-// board that hangs with its port open.
+// board that hangs with its port open. A watchdog that fires long after its deadline means the
+// host, not the board, stood still (see arm()).
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { encodeRequest, MAX_SEQ, parseBoardLine, type BoardLine } from '../../shared/protocol/frame';
 import type { LineTransport } from '../transport/line-transport';
@@ -32,6 +33,8 @@ export interface PipeStats {
   corruptLines: number;
   duplicates: number;
   timeouts: number;
+  /** watchdog deadlines missed by the host itself (a loaded machine, a long GC), not counted as silence */
+  hostStalls: number;
 }
 
 interface Request {
@@ -46,10 +49,12 @@ interface Request {
   attempts: number;
 }
 
+const MAX_STALLS_IN_A_ROW = 3;
+
 export type PipeState = 'open' | 'unresponsive' | 'closed';
 
 export class RequestPipe {
-  readonly stats: PipeStats = { sent: 0, resent: 0, naks: 0, corruptLines: 0, duplicates: 0, timeouts: 0 };
+  readonly stats: PipeStats = { sent: 0, resent: 0, naks: 0, corruptLines: 0, duplicates: 0, timeouts: 0, hostStalls: 0 };
   /** requests in flight at most; 1 until the board has told its window */
   window = 1;
   private state: PipeState = 'open';
@@ -60,6 +65,8 @@ export class RequestPipe {
   private watchdog: TimerHandle | null = null;
   /** timeouts in a row with no answer of any kind in between */
   private silentTimeouts = 0;
+  /** late watchdogs in a row forgiven as host stalls; bounded so a starved host still sees a hang */
+  private stallsInARow = 0;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -155,11 +162,21 @@ export class RequestPipe {
     if (this.watchdog) this.clock.clearTimeout(this.watchdog);
     this.watchdog = null;
     if (this.state !== 'open' || this.outstanding.length === 0) return;
-    const extra = this.outstanding.reduce((s, r) => s + r.extraMs, 0);
+    const wait = this.timeoutMs + this.outstanding.reduce((s, r) => s + r.extraMs, 0);
+    const due = this.clock.now() + wait;
     this.watchdog = this.clock.setTimeout(() => {
       this.watchdog = null;
       const oldest = this.outstanding[0];
       if (!oldest) return;
+      // Timers run before pending input is read. A host that froze past the deadline finds its
+      // watchdog due while the answer waits unread: that is the host's stall, not the board's
+      // silence, so the board gets a fresh deadline.
+      if (this.clock.now() - due > wait / 2 && this.stallsInARow < MAX_STALLS_IN_A_ROW) {
+        this.stats.hostStalls++;
+        this.stallsInARow++;
+        this.arm();
+        return;
+      }
       this.stats.timeouts++;
       // silence, however many requests are outstanding: the board, not one request, is lost
       if (++this.silentTimeouts > this.retries) {
@@ -168,7 +185,7 @@ export class RequestPipe {
       }
       this.resend(oldest, `no answer in ${this.timeoutMs} ms`);
       this.arm();
-    }, this.timeoutMs + extra);
+    }, wait);
   }
 
   private onLine(line: string): void {
@@ -180,7 +197,10 @@ export class RequestPipe {
       return;
     }
     const msg = parsed.value;
-    if (msg.kind !== 'event') this.silentTimeouts = 0;
+    if (msg.kind !== 'event') {
+      this.silentTimeouts = 0;
+      this.stallsInARow = 0;
+    }
     if (msg.kind === 'event') {
       for (const fn of this.eventListeners) fn(msg);
       return;

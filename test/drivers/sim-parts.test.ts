@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBoardAddress } from '../../drivers/board-address';
 import { BoardClient } from '../../drivers/client/board-client';
-import { IncompatibleBoardError, QueueFullError } from '../../drivers/client/errors';
+import { BoardUnresponsiveError, IncompatibleBoardError, QueueFullError } from '../../drivers/client/errors';
 import { systemClock } from '../../drivers/clock';
 import { DiscoveryError, findBoard, listSerialPorts } from '../../drivers/discovery';
 import { loadDieConfig, parseDieConfig } from '../../drivers/sim/die-config';
@@ -113,7 +113,43 @@ describe('protocol versions', () => {
   });
 });
 
-describe('request queue', () => {
+describe('request pipe', () => {
+  /** A board that answers every request `answerMs` after it arrives, on the given clock. */
+  const slowBoard = (clock: FakeClock, answerMs: number | null) => {
+    const { host, board } = inProcessPair();
+    board.onLine((line) => {
+      const r = parseRequestLine(line);
+      if (r.ok && answerMs !== null) clock.setTimeout(() => board.send(encodeOk(r.value.seq, ['PONG'])), answerMs);
+    });
+    return new BoardClient(host, { clock, timeoutMs: 500, retries: 3 });
+  };
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('does not take a host that stood still past the deadline for a silent board', async () => {
+    const clock = new FakeClock();
+    const client = slowBoard(clock, 300);
+    const pong = client.ping();
+    await turn(); // the request reaches the board
+    clock.stall(2000); // the answer (due at 300 ms) and the watchdog (due at 500 ms) both fire late
+    await pong;
+    expect(client.stats).toMatchObject({ timeouts: 0, resent: 0, hostStalls: 1 });
+    await client.close();
+  });
+
+  it('still finds a board that hangs on a host that keeps stalling', async () => {
+    const clock = new FakeClock();
+    const client = slowBoard(clock, null);
+    const pong = client.ping().catch((e: unknown) => e);
+    await turn();
+    for (let i = 0; i < 8; i++) {
+      clock.stall(2000);
+      await turn();
+    }
+    expect(await pong).toBeInstanceOf(BoardUnresponsiveError);
+    expect(client.stats.hostStalls).toBe(3);
+    expect(client.stats.timeouts).toBe(4);
+  });
+
   it('is bounded: past the limit a request fails at once instead of queueing behind a slow board', async () => {
     const { host } = inProcessPair(); // nothing answers at the other end
     const client = new BoardClient(host, { clock: systemClock, maxQueued: 5, timeoutMs: 10_000 });

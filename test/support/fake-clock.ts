@@ -33,4 +33,16 @@ export class FakeClock implements Clock {
     }
     this.t = end;
   }
+
+  /** A host that stood still for `ms`: time jumps first, then every due timer fires, all late. */
+  stall(ms: number): void {
+    this.t += ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.timers[0];
+      if (!next || next.at > this.t) break;
+      this.timers.shift();
+      next.fn();
+    }
+  }
 }
