@@ -22,6 +22,7 @@ import { startSession, withSessionOptions, type SessionOptions } from '../sessio
 interface RunOptions extends SessionOptions {
   board: string;
   db?: string;
+  dbLimitMb?: number;
   workload?: WorkloadKind;
   vectors?: number;
   seed: number;
@@ -65,6 +66,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .description('stream a vector set through a board, compare every result with the model, log everything')
     .requiredOption('--board <address>', 'sim (the in-process simulated board), a device such as /dev/ttyUSB0, or tcp://HOST:PORT')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
+    .option('--db-limit-mb <MB>', 'fail the run, keeping what is committed, before the store grows past MB (a guard for the bench disk)', integerIn(1, 100_000_000))
     .option('--workload <kind>', `generate the stimulus: ${WORKLOAD_KINDS.join(', ')}`, oneOf(WORKLOAD_KINDS))
     .option('--vectors <T>', 'vectors to generate', integerIn(1, MAX_WORKLOAD_VECTORS))
     .option('--seed <S>', 'workload seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
@@ -94,8 +96,9 @@ export function addRunCommand(program: Command, io: CliIo): void {
       if (address.kind !== 'sim' && (o.die || o.faults)) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
       const link = await boardLinkFor(address, profile, { die: o.die, baud: o.simBaud, faults: o.faults ? parseFaultSpec(o.faults) : undefined });
       const dbPath = o.db ?? defaultDatabasePath();
-      const { store, recovered } = openRunStore(dbPath);
-      const writer = workerBlockWriter(dbPath);
+      const storeOptions = { maxBytes: o.dbLimitMb === undefined ? undefined : o.dbLimitMb * 1_000_000 };
+      const { store, recovered } = openRunStore(dbPath, storeOptions);
+      const writer = workerBlockWriter(dbPath, storeOptions);
       const sessionId = startSession(store, o);
       const reporter = new ProgressReporter(io.stderr);
       if (recovered.length > 0) reporter.line(`marked ${recovered.length} run(s) left running by a process that is gone as interrupted: ${recovered.join(', ')}`);
@@ -120,7 +123,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
         reporter.done();
         await writer.close();
         await link.dispose();
-        store.endSession(sessionId);
+        try {
+          store.endSession(sessionId);
+        } catch {
+          // a full or locked store: the run's own error says so; the session just keeps no end time
+        }
         store.close();
       }
       const out = { ...summary, runId: summary.guid, id: summary.runId, db: o.db ?? defaultDatabasePath() };

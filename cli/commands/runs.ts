@@ -1,13 +1,17 @@
 // osa-bench runs list|show|tag|note: what is in the store.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../../engine/store/default-path';
+import { storeWritable } from '../../engine/store/open-store';
 import { openRunStore } from '../../engine/store/store';
 import type { RunRow, RunStore } from '../../engine/store/run-store';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn } from '../options';
 
-async function withStore<T>(db: string | undefined, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
-  const { store } = openRunStore(db ?? defaultDatabasePath());
+/** `reading`: list and show also work on a store this user may not write (an archive, a colleague's file). */
+async function withStore<T>(db: string | undefined, fn: (store: RunStore) => T | Promise<T>, reading = false): Promise<T> {
+  const path = db ?? defaultDatabasePath();
+  const { store } = openRunStore(path, { readonly: reading && existsSync(path) && !storeWritable(path) });
   try {
     return await fn(store);
   } finally {
@@ -50,7 +54,7 @@ export function addRunsCommand(program: Command, io: CliIo): void {
         if (o.json) return writeChunk(io.stdout, `${JSON.stringify(runs.map(brief))}\n`);
         const lines = runs.map((r) => [String(r.id).padStart(5), r.guid.slice(0, 8), r.state.padEnd(11), (r.mode ?? '-').padEnd(5), `${r.vectorsDone}/${r.vectorsTotal}`.padStart(15), snrText(r), r.startedAt, r.tags.join(',')].join('  '));
         await writeChunk(io.stdout, `${['   id  guid      state        mode           vectors  snr  started  tags', ...lines].join('\n')}\n`);
-      }),
+      }, true),
     );
 
   runs
@@ -65,7 +69,7 @@ export function addRunsCommand(program: Command, io: CliIo): void {
         const session = run.sessionId === null ? null : store.session(run.sessionId);
         const detail = { ...run, session, blocks, events: store.events(run.id), notes: store.notes(run.id), children: store.childRuns(run.id).map(brief) };
         await writeChunk(io.stdout, `${JSON.stringify(detail, null, o.json ? undefined : 2)}\n`);
-      }),
+      }, true),
     );
 
   runs

@@ -3,6 +3,7 @@
 // where workers cannot run). Both keep the order of blocks and fail loudly.
 import { Worker } from 'node:worker_threads';
 import type { ResultBlockRecord, RunStore } from './run-store';
+import type { OpenOptions } from './open-store';
 import { StoreError } from './store-error';
 
 export interface WireLines {
@@ -36,8 +37,8 @@ function transferables(b: ResultBlockRecord): ArrayBuffer[] {
 }
 
 /** A writer thread with its own connection to the database at `path`. */
-export function workerBlockWriter(path: string): BlockWriter {
-  const worker = new Worker(new URL('./block-writer-worker.mjs', import.meta.url), { workerData: { path } });
+export function workerBlockWriter(path: string, options: OpenOptions = {}): BlockWriter {
+  const worker = new Worker(new URL('./block-writer-worker.mjs', import.meta.url), { workerData: { path, options } });
   let queued = 0;
   let failure: Error | null = null;
   let waiters: (() => void)[] = [];

@@ -1,9 +1,10 @@
 export class StoreError extends Error {
   constructor(
     readonly path: string,
-    message: string,
+    /** what went wrong, without the path */
+    readonly reason: string,
   ) {
-    super(`${path}: ${message}`);
+    super(`${path}: ${reason}`);
     this.name = 'StoreError';
   }
 }
@@ -14,6 +15,7 @@ export function explainSqliteError(path: string, e: unknown): StoreError {
   const code = err.code ?? '';
   const text = err.message ?? String(e);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new StoreError(path, `the database is locked by another program (${text})`);
+  if (code === 'SQLITE_READONLY_DIRECTORY') return new StoreError(path, `the folder is read-only for this user, and SQLite must create files beside the database to open it (${text}); to read it, copy it to a folder you may write`);
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) return new StoreError(path, `the database is read-only (${text})`);
   if (code === 'SQLITE_FULL') return new StoreError(path, `the disk is full (${text})`);
   if (code === 'SQLITE_CANTOPEN') return new StoreError(path, `cannot open the database file (${text})`);

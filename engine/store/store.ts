@@ -2,7 +2,7 @@
 // left 'running' as interrupted.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openDatabase } from './open-store';
+import { openDatabase, type OpenOptions } from './open-store';
 import { RunStore } from './run-store';
 import { explainSqliteError } from './store-error';
 
@@ -15,13 +15,14 @@ function alive(pid: number): boolean {
   }
 }
 
-export function openRunStore(path: string): { store: RunStore; recovered: number[] } {
+export function openRunStore(path: string, options: OpenOptions = {}): { store: RunStore; recovered: number[] } {
+  if (options.readonly) return { store: new RunStore(openDatabase(path, options), path), recovered: [] };
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
     throw explainSqliteError(path, e);
   }
-  const store = new RunStore(openDatabase(path), path);
+  const store = new RunStore(openDatabase(path, options), path);
   const recovered = store.recoverAbandoned(alive);
   return { store, recovered };
 }

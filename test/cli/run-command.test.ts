@@ -1,13 +1,13 @@
 // osa-bench run and runs as a user runs them, including a run killed in the middle.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openRunStore } from '../../engine/store/store';
-import { BIN, cli, cliProcess } from './run-cli';
+import { BIN, cli, cliProcess, cliProcessAs, OTHER_USER } from './run-cli';
 
 const dbIn = () => join(mkdtempSync(join(tmpdir(), 'osa-cli-run-')), 'runs.db');
 const KEYS = ['runId', 'state', 'vectors', 'outputs', 'snrDb', 'modelSnrDb', 'levelAgreement', 'measuredPjPerMac', 'modelPjPerMac', 'gainVsDcim'];
@@ -106,5 +106,59 @@ describe('osa-bench runs', () => {
     const missing = await cli('runs', 'show', '999', '--db', db);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no run '999'/);
+  });
+});
+
+describe('a store that cannot take the run', () => {
+  it('fills up mid-run: the run fails with a clear error, is marked failed, and keeps every committed batch', async () => {
+    const db = dbIn();
+    // 1024-vector blocks take about 2 MB with their wire lines: a 5 MB store holds one or two
+    const r = await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '6000', '--batch', '1024', '--mode', 'osa', '--db-limit-mb', '5');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`osa-bench: ${db.replace(/[.]/g, '\\.')}: the disk is full`));
+    const run = (JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { id: number; state: string; vectorsDone: number }[])[0]!;
+    expect(run.state).toBe('failed');
+    const shown = JSON.parse((await cli('runs', 'show', String(run.id), '--db', db, '--json')).stdout) as { stateReason: string; blocks: { firstVector: number }[] };
+    expect(shown.stateReason).toMatch(/the disk is full/);
+    expect(shown.blocks.length).toBeGreaterThanOrEqual(1);
+    expect(shown.blocks.map((b) => b.firstVector)).toEqual(shown.blocks.map((_, i) => i * 1024));
+    expect(run.vectorsDone).toBe(shown.blocks.length * 1024);
+    const check = new Database(db, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+  });
+
+  it('is write-protected: a run is refused before any board is contacted; runs list and show still read it', async () => {
+    const db = dbIn();
+    expect((await cli('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '300', '--mode', 'dcim', '--json')).code).toBe(0);
+    chmodSync(db, 0o444);
+    chmodSync(dirname(db), 0o555);
+    try {
+      const refused = await cliProcessAs(OTHER_USER, 'run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '300', '--mode', 'dcim');
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/runs\.db: the database is read-only for this user/);
+      // in a folder this user may not write, SQLite cannot even read a WAL store: it says so
+      const listClosed = await cliProcessAs(OTHER_USER, 'runs', 'list', '--db', db);
+      expect(listClosed.code).not.toBe(0);
+      expect(listClosed.stderr).toMatch(/runs\.db: the folder is read-only for this user.*copy it to a folder you may write/);
+      chmodSync(dirname(db), 0o777); // the folder open, only the file protected: reading works
+      const listed = await cliProcessAs(OTHER_USER, 'runs', 'list', '--db', db, '--json');
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, state: 'completed', vectorsDone: 300 }]);
+      const shown = await cliProcessAs(OTHER_USER, 'runs', 'show', '1', '--db', db, '--json');
+      expect(JSON.parse(shown.stdout)).toMatchObject({ id: 1, mode: 'dcim', blocks: [{ firstVector: 0, vectors: 300 }] });
+      const tagged = await cliProcessAs(OTHER_USER, 'runs', 'tag', '1', 'golden', '--db', db);
+      expect(tagged.code).not.toBe(0);
+      expect(tagged.stderr).toMatch(/runs\.db: the database is read-only for this user/);
+    } finally {
+      chmodSync(dirname(db), 0o755);
+      chmodSync(db, 0o644);
+    }
+    // nothing was written: the store holds its one run, untagged
+    const check = new Database(db, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((check.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n).toBe(1);
+    expect((check.prepare('SELECT count(*) AS n FROM tags').get() as { n: number }).n).toBe(0);
+    check.close();
   });
 });

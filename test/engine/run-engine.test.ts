@@ -135,6 +135,29 @@ describe('a run whose database fails under it', () => {
   });
 });
 
+describe('a database that fills up', () => {
+  it('fails the run with a clear error, marks it failed, and keeps every committed batch', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'runs.db');
+    const empty = openRunStore(path).store;
+    const emptyBytes = (empty.db.pragma('page_count', { simple: true }) as number) * (empty.db.pragma('page_size', { simple: true }) as number);
+    empty.close();
+    // room for the run's metadata and a few blocks, not for the whole run
+    const { store } = openRunStore(path, { maxBytes: emptyBytes + 2_000_000 });
+    const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
+    await expect(executeRun(request, { store, board, clock: systemClock })).rejects.toThrow(/runs\.db: the disk is full/);
+    const run = store.listRuns()[0]!;
+    expect(run.state).toBe('failed');
+    expect(run.stateReason).toMatch(/the disk is full/);
+    const blocks = coverage(store, run.id);
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    expect(blocks.length).toBeLessThan(6);
+    expect(blocks).toEqual(blocks.map((_, i) => [i * 200, 200]));
+    expect(run.vectorsDone).toBe(blocks.length * 200);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+  });
+});
+
 describe('telemetry', () => {
   it('logs the board\'s idle rail telemetry for the session while a run goes on', async () => {
     const { store } = setup();
