@@ -23,18 +23,24 @@ export async function cli(...argv: string[]): Promise<CliResult> {
 
 export const BIN = fileURLToPath(new URL('../../bin/osa-bench.mjs', import.meta.url));
 
-export function cliProcess(...argv: string[]): Promise<CliResult> {
-  return cliProcessAs(null, ...argv);
-}
-
-/** Another user than the test's: root ignores file permissions, so write protection is tested as nobody. */
-export const OTHER_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : null;
-
-export function cliProcessAs(user: { uid: number; gid: number } | null, ...argv: string[]): Promise<CliResult> {
+function execute(cmd: string, args: readonly string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...argv], { maxBuffer: 64 * 1024 * 1024, ...user }, (error, stdout, stderr) => {
+    execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export function cliProcess(...argv: string[]): Promise<CliResult> {
+  return execute(process.execPath, [BIN, ...argv]);
+}
+
+/**
+ * As a user whom file modes bind. Root ignores them, so as root the child runs without the
+ * capabilities that override them (setpriv, from util-linux); it still reads the repository.
+ */
+export function cliProcessBoundByModes(...argv: string[]): Promise<CliResult> {
+  const node = [BIN, ...argv];
+  return process.getuid?.() === 0 ? execute('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, ...node]) : execute(process.execPath, node);
 }

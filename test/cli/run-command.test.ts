@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openRunStore } from '../../engine/store/store';
-import { BIN, cli, cliProcess, cliProcessAs, OTHER_USER } from './run-cli';
+import { BIN, cli, cliProcess, cliProcessBoundByModes } from './run-cli';
 
 const dbIn = () => join(mkdtempSync(join(tmpdir(), 'osa-cli-run-')), 'runs.db');
 const KEYS = ['runId', 'state', 'vectors', 'outputs', 'snrDb', 'modelSnrDb', 'levelAgreement', 'measuredPjPerMac', 'modelPjPerMac', 'gainVsDcim'];
@@ -134,20 +134,20 @@ describe('a store that cannot take the run', () => {
     chmodSync(db, 0o444);
     chmodSync(dirname(db), 0o555);
     try {
-      const refused = await cliProcessAs(OTHER_USER, 'run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '300', '--mode', 'dcim');
+      const refused = await cliProcessBoundByModes('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '300', '--mode', 'dcim');
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/runs\.db: the database is read-only for this user/);
       // in a folder this user may not write, SQLite cannot even read a WAL store: it says so
-      const listClosed = await cliProcessAs(OTHER_USER, 'runs', 'list', '--db', db);
+      const listClosed = await cliProcessBoundByModes('runs', 'list', '--db', db);
       expect(listClosed.code).not.toBe(0);
       expect(listClosed.stderr).toMatch(/runs\.db: the folder is read-only for this user.*copy it to a folder you may write/);
       chmodSync(dirname(db), 0o777); // the folder open, only the file protected: reading works
-      const listed = await cliProcessAs(OTHER_USER, 'runs', 'list', '--db', db, '--json');
+      const listed = await cliProcessBoundByModes('runs', 'list', '--db', db, '--json');
       expect(listed.code).toBe(0);
       expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, state: 'completed', vectorsDone: 300 }]);
-      const shown = await cliProcessAs(OTHER_USER, 'runs', 'show', '1', '--db', db, '--json');
+      const shown = await cliProcessBoundByModes('runs', 'show', '1', '--db', db, '--json');
       expect(JSON.parse(shown.stdout)).toMatchObject({ id: 1, mode: 'dcim', blocks: [{ firstVector: 0, vectors: 300 }] });
-      const tagged = await cliProcessAs(OTHER_USER, 'runs', 'tag', '1', 'golden', '--db', db);
+      const tagged = await cliProcessBoundByModes('runs', 'tag', '1', 'golden', '--db', db);
       expect(tagged.code).not.toBe(0);
       expect(tagged.stderr).toMatch(/runs\.db: the database is read-only for this user/);
     } finally {
