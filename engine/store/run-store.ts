@@ -174,7 +174,9 @@ export class RunStore {
    */
   putVectorSet(src: VectorSource, generator: string | null, seed: number | null, chunkVectors = 4096): string {
     return this.guard(() => {
-      const setId = Number(this.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at) VALUES (NULL, ?, ?, ?, ?, ?)`).run(src.rows, src.cols, generator, seed, this.now()).lastInsertRowid);
+      const setId = Number(
+        this.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at, owner_pid) VALUES (NULL, ?, ?, ?, ?, ?, ?)`).run(src.rows, src.cols, generator, seed, this.now(), process.pid).lastInsertRowid,
+      );
       const insert = this.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (?, ?, ?, ?, ?)`);
       const hasher = nodeContentHasher(src.rows, src.cols);
       forEachChunk(src, chunkVectors, (first, data, count) => {
@@ -186,7 +188,7 @@ export class RunStore {
       this.db.transaction(() => {
         const existing = this.db.prepare(`SELECT id FROM vector_sets WHERE hash = ?`).get(hash);
         if (existing) this.db.prepare(`DELETE FROM vector_sets WHERE id = ?`).run(setId);
-        else this.db.prepare(`UPDATE vector_sets SET hash = ? WHERE id = ?`).run(hash, setId);
+        else this.db.prepare(`UPDATE vector_sets SET hash = ?, owner_pid = NULL WHERE id = ?`).run(hash, setId);
       })();
       return hash;
     });
@@ -312,7 +314,8 @@ export class RunStore {
 
   /**
    * Runs left 'running' by a process that is gone (killed, crashed, power lost) become
-   * 'interrupted'; their committed batches stay readable. Returns their ids.
+   * 'interrupted'; their committed batches stay readable. Vector sets such a process was still
+   * storing are dropped. Returns the runs' ids.
    */
   recoverAbandoned(isAlive: (pid: number) => boolean): number[] {
     const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE state = 'running'`).all() as { id: number; owner_pid: number | null }[];
@@ -321,6 +324,10 @@ export class RunStore {
       this.setState(r.id, 'interrupted', `the process running it (pid ${r.owner_pid ?? '?'}) ended without finishing it`);
       this.event(r.id, 'interrupted', 'found abandoned at start-up');
     }
+    // vector sets a dead process was storing: never referenced (a run refers to a set by its hash), never finished
+    const unfinished = this.db.prepare(`SELECT id, owner_pid FROM vector_sets WHERE hash IS NULL`).all() as { id: number; owner_pid: number | null }[];
+    const drop = this.db.prepare(`DELETE FROM vector_sets WHERE id = ?`);
+    for (const v of unfinished) if (v.owner_pid === null || (v.owner_pid !== process.pid && !isAlive(v.owner_pid))) drop.run(v.id);
     return abandoned.map((r) => r.id);
   }
 

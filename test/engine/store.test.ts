@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ describe('the store', () => {
     db.exec('CREATE TABLE future (x)');
     db.close();
     const before = sha(path);
-    expect(() => openDatabase(path)).toThrow(/schema version 99, this app knows up to 1: update the app \(the file was not modified\)/);
+    expect(() => openDatabase(path)).toThrow(/schema version 99, this app knows up to \d+: update the app \(the file was not modified\)/);
     expect(sha(path)).toBe(before);
   });
 
@@ -77,6 +78,39 @@ describe('the store', () => {
     const m = intMatrix(2, 3, Int32Array.from([1, -2, 3, 4, 5, -6]));
     store.putWeightSet('sha256:w', m, null, null);
     expect(Array.from(store.getWeightSet('sha256:w')!.data)).toEqual([1, -2, 3, 4, 5, -6]);
+    store.close();
+  });
+
+  it('upgrades a store of the first schema in place, keeping what it holds', () => {
+    const path = join(tmp(), 'v1.db');
+    const v1 = openDatabase(path, { migrations: loadMigrations().slice(0, 1) });
+    v1.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at) VALUES ('sha256:old', 1, 64, 'relu', 1, 'then')`).run();
+    expect(schemaVersion(v1)).toBe(1);
+    v1.close();
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(loadMigrations().length);
+    expect(db.prepare('SELECT hash, generator, owner_pid FROM vector_sets').all()).toEqual([{ hash: 'sha256:old', generator: 'relu', owner_pid: null }]);
+    db.close();
+  });
+
+  it('drops the vector sets a dead process left half stored, and no other', () => {
+    const path = join(tmp(), 'half.db');
+    const store = new RunStore(openDatabase(path), path);
+    const done = store.putVectorSet(matrixSource(generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 10, seed: 1 }).vectors), 'relu', 1);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const half = (pid: number) => {
+      const id = Number(store.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, created_at, owner_pid) VALUES (NULL, 8192, 64, 'now', ?)`).run(pid).lastInsertRowid);
+      store.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (?, 0, 4096, 'u8', zeroblob(262144))`).run(id);
+      return id;
+    };
+    half(dead);
+    const storing = half(process.pid); // this process may still be storing it
+    store.recoverAbandoned((pid) => pid === process.pid);
+    expect(store.db.prepare('SELECT id, hash FROM vector_sets ORDER BY id').all()).toEqual([
+      { id: 1, hash: done },
+      { id: storing, hash: null },
+    ]);
+    expect(store.db.prepare('SELECT DISTINCT set_id FROM vector_set_chunks ORDER BY set_id').all()).toEqual([{ set_id: 1 }, { set_id: storing }]);
     store.close();
   });
 
