@@ -103,15 +103,24 @@ export function addProcedureCommand(program: Command, io: CliIo): void {
     .option('--offsets <list>', 'comma-separated offsets added to every threshold', (v) => v.split(',').map((x) => integerIn(-10_000_000, 10_000_000)(x.trim())), [-12288, -6144, 0, 6144, 12288])
     .action((o: Common & Workload & { offsets: number[] }) => runProcedure(io, o, (ctx) => osaPoints(ctx, { ...o })));
 
-  workload(common(proc.command('repeatability').description('the same run repeated: the spread of SNR and energy')), 2000)
-    .option('--times <n>', 'repetitions', integerIn(2, 1000), 5)
+  workload(common(proc.command('repeatability').description('the same run repeated, on one die or several: run-to-run and die-to-die spread of SNR and energy')), 2000)
+    .option('--times <n>', 'repetitions per die', integerIn(2, 1000), 5)
     .option('--mode <mode>', `mode: ${MODES.join(', ')}`, oneOf(MODES), 'osa' as Mode)
     .option('--boundary <b>', 'hcim: boundary', integerIn(0, 31))
-    .action((o: Common & Workload & { times: number; mode: Mode; boundary?: number }) =>
-      runProcedure(io, o, (ctx) => {
+    .option('--also <boards>', 'more dies to compare, comma-separated: die files with --board sim (drivers/sim/dies/*.json), board addresses otherwise', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .action((o: Common & Workload & { times: number; mode: Mode; boundary?: number; also?: string[] }) =>
+      runProcedure(io, o, async (ctx) => {
         const config = { mode: o.mode, boundary: o.boundary };
         resolveMode(ctx.profile, config);
-        return repeatability(ctx, { ...o, config });
+        const address = parseBoardAddress(o.board);
+        const others = await Promise.all(
+          (o.also ?? []).map((x) => (address.kind === 'sim' ? boardLinkFor(address, ctx.profile, { die: x }) : boardLinkFor(parseBoardAddress(x), ctx.profile))),
+        );
+        try {
+          return await repeatability(ctx, { ...o, config, boards: [ctx.board, ...others] });
+        } finally {
+          await Promise.all(others.map((b) => b.dispose()));
+        }
       }),
     );
 }

@@ -1,32 +1,72 @@
-// Repeatability (spec section 5 item 7): the same run repeated; the spread of its figures.
+// Repeatability (spec section 5 item 7): the same run repeated, and several dies compared. Each
+// die (board) runs the same stimulus `times` times; the report sets the die-to-die spread of the
+// figures beside the run-to-run spread within a die, the noise that any die difference must beat.
 import type { ModeConfig } from '../../shared/model/modes';
+import type { BoardLink } from '../board/board-link';
 import { childRun, finishParent, fmtDb, startParent, type ProcedureContext, type ProcedureReport } from './context';
 import { sweepStimulus, type WorkloadParams } from './workload-params';
 
 export interface RepeatabilityParams extends WorkloadParams {
   readonly times: number;
   readonly config: ModeConfig;
+  /** the dies to compare, one board each; the context's board alone if absent */
+  readonly boards?: readonly BoardLink[];
 }
 
-function spread(values: number[]) {
+export interface Spread {
+  readonly mean: number;
+  readonly sd: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
   return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
 }
 
+export interface DieRepeatability {
+  readonly dieId: string;
+  readonly runs: readonly number[];
+  readonly snrDb: Spread;
+  readonly measuredPjPerMac: Spread;
+}
+
 export async function repeatability(ctx: ProcedureContext, params: RepeatabilityParams): Promise<ProcedureReport> {
-  const parent = startParent(ctx, 'repeatability', params);
+  const { boards = [ctx.board], ...recorded } = params;
+  const parent = startParent(ctx, 'repeatability', { ...recorded, boards: boards.map((b) => b.description) });
   const stim = sweepStimulus(ctx.profile, params);
-  const snr: number[] = [];
-  const pj: number[] = [];
+  const dies: DieRepeatability[] = [];
   const table: string[] = [];
-  for (let k = 1; k <= params.times; k++) {
-    const s = await childRun(ctx, parent.id, `repeat ${k}`, { ...stim, config: params.config });
-    snr.push(s.snrDb ?? Infinity);
-    pj.push(s.measuredPjPerMac);
-    table.push(`repeat ${String(k).padStart(3)}   SNR ${fmtDb(s.snrDb)} dB   ${s.measuredPjPerMac.toFixed(3)} pJ/MAC   (run ${s.runId})`);
+  for (const board of boards) {
+    const snr: number[] = [];
+    const pj: number[] = [];
+    const runs: number[] = [];
+    let dieId = board.description;
+    for (let k = 1; k <= params.times; k++) {
+      const s = await childRun({ ...ctx, board }, parent.id, `${board.description}: repeat ${k}`, { ...stim, config: params.config });
+      dieId = String(ctx.store.getRun(s.runId)?.provenance.dieId ?? dieId);
+      snr.push(s.snrDb ?? Infinity);
+      pj.push(s.measuredPjPerMac);
+      runs.push(s.runId);
+      table.push(`${dieId}  repeat ${String(k).padStart(3)}   SNR ${fmtDb(s.snrDb)} dB   ${s.measuredPjPerMac.toFixed(3)} pJ/MAC   (run ${s.runId})`);
+    }
+    const die = { dieId, runs, snrDb: spread(snr), measuredPjPerMac: spread(pj) };
+    dies.push(die);
+    table.push(`${dieId}  SNR ${die.snrDb.mean.toFixed(3)} +- ${die.snrDb.sd.toFixed(3)} dB; energy ${die.measuredPjPerMac.mean.toFixed(3)} +- ${die.measuredPjPerMac.sd.toFixed(3)} pJ/MAC`);
   }
-  const summary = { snrDb: spread(snr), measuredPjPerMac: spread(pj) };
-  table.push(`SNR ${summary.snrDb.mean.toFixed(3)} +- ${summary.snrDb.sd.toFixed(3)} dB; energy ${summary.measuredPjPerMac.mean.toFixed(3)} +- ${summary.measuredPjPerMac.sd.toFixed(3)} pJ/MAC`);
-  return finishParent(ctx, parent, 'repeatability', null, summary, table);
+  if (dies.length === 1) {
+    const only = dies[0] as DieRepeatability;
+    return finishParent(ctx, parent, 'repeatability', null, { snrDb: only.snrDb, measuredPjPerMac: only.measuredPjPerMac, dies }, table);
+  }
+  // between dies: the spread of the dies' means; within: the pooled run-to-run sd
+  const pooled = (pick: (d: DieRepeatability) => Spread) => Math.sqrt(dies.reduce((s, d) => s + pick(d).sd ** 2, 0) / dies.length);
+  const betweenDies = { snrDb: spread(dies.map((d) => d.snrDb.mean)), measuredPjPerMac: spread(dies.map((d) => d.measuredPjPerMac.mean)) };
+  const withinDieSd = { snrDb: pooled((d) => d.snrDb), measuredPjPerMac: pooled((d) => d.measuredPjPerMac) };
+  table.push(
+    `${dies.length} dies: SNR ${betweenDies.snrDb.min.toFixed(2)} to ${betweenDies.snrDb.max.toFixed(2)} dB (sd ${betweenDies.snrDb.sd.toFixed(3)} between dies, ${withinDieSd.snrDb.toFixed(3)} within); ` +
+      `energy ${betweenDies.measuredPjPerMac.min.toFixed(3)} to ${betweenDies.measuredPjPerMac.max.toFixed(3)} pJ/MAC (sd ${betweenDies.measuredPjPerMac.sd.toFixed(3)} between, ${withinDieSd.measuredPjPerMac.toFixed(3)} within)`,
+  );
+  return finishParent(ctx, parent, 'repeatability', null, { dies, betweenDies, withinDieSd }, table);
 }

@@ -84,6 +84,26 @@ describe('procedures', () => {
     expect(snr.sd).toBeLessThan(0.5);
   });
 
+  it('repeatability over several dies: the noisy die stands out by more than the run-to-run spread', async () => {
+    const ctx = context();
+    const noisy = simBoardLink({ die: await loadDieConfig(new URL('../../drivers/sim/dies/noisy.json', import.meta.url).pathname), clock: systemClock });
+    const r = await repeatability(ctx, { ...small, times: 2, config: { mode: 'osa' }, boards: [ctx.board, noisy] });
+    const dies = r.summary.dies as { dieId: string; runs: number[]; snrDb: { mean: number } }[];
+    expect(dies.map((d) => d.dieId)).toEqual(['SIM-DIE-0001', 'OSA-SS-0007']);
+    expect(dies.every((d) => d.runs.length === 2)).toBe(true);
+    expect(dies[1]!.snrDb.mean).toBeLessThan(dies[0]!.snrDb.mean); // 2 % column gain spread against 0.5 %
+    const between = (r.summary.betweenDies as { snrDb: { sd: number } }).snrDb.sd;
+    const within = (r.summary.withinDieSd as { snrDb: number }).snrDb;
+    expect(between).toBeGreaterThan(within);
+    expect(ctx.store.childRuns(r.runId).map((c) => c.label)).toEqual([
+      'simulated board SIM-DIE-0001: repeat 1',
+      'simulated board SIM-DIE-0001: repeat 2',
+      'simulated board OSA-SS-0007: repeat 1',
+      'simulated board OSA-SS-0007: repeat 2',
+    ]);
+    expect(r.table.at(-1)).toMatch(/^2 dies: SNR .* dB \(sd .* between dies, .* within\)/);
+  });
+
   it('adc-transfer: recovers the die\'s column gain and offset spread, and stores a calibration', async () => {
     const ctx = context(); // typical die: gain sigma 0.5 %, offset sigma 0.1 % of full scale (0.063 LSB)
     const r = await adcTransfer(ctx, { repeat: 4 });
@@ -104,6 +124,16 @@ describe('procedures', () => {
     expect(ctx.store.getRun(s.runId)!.provenance.calibration).toMatchObject({ id: r.summary.calibrationId });
     const other = simBoardLink({ die: parseDieConfig({ dieId: 'OTHER-DIE' }), clock: systemClock });
     await expect(executeRun(req, { store: ctx.store, board: other, clock: systemClock })).rejects.toThrow(/measured on die SIM-DIE-0001, the board carries OTHER-DIE/);
+  });
+
+  it('the CLI compares the dies given with --also, each on its own simulated board', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'osa-proc-')), 'p.db');
+    const die = (name: string) => new URL(`../../drivers/sim/dies/${name}.json`, import.meta.url).pathname;
+    const r = await cli('procedure', 'repeatability', '--board', 'sim', '--die', die('typical'), '--also', die('noisy'), '--times', '2', '--vectors', '300', '--db', db, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { summary: { dies: { dieId: string }[]; betweenDies: object } };
+    expect(report.summary.dies.map((d) => d.dieId)).toEqual(['OSA-TT-0001', 'OSA-SS-0007']);
+    expect(report.summary.betweenDies).toHaveProperty('snrDb');
   });
 
   it('the CLI exits non-zero when a check fails', async () => {
