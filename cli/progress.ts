@@ -16,7 +16,7 @@ export class ProgressReporter {
   progress(p: RunProgress): void {
     const pct = p.vectorsTotal > 0 ? p.vectorsDone / p.vectorsTotal : 0;
     const eta = p.etaSeconds === null ? '--' : formatDuration(p.etaSeconds);
-    const text = `${p.vectorsDone}/${p.vectorsTotal} vectors  ${Math.round(p.rate)} vectors/s  ETA ${eta}${p.state !== 'running' ? `  [${p.state}]` : ''}`;
+    const text = `${p.vectorsDone}/${p.vectorsTotal} vectors  ${Math.round(p.rate)} vectors/s  ETA ${eta}${liveText(p)}${p.state !== 'running' ? `  [${p.state}]` : ''}`;
     if (this.tty) {
       const width = Math.max(10, Math.min(40, (this.out.columns ?? 80) - text.length - 10));
       const fill = Math.round(pct * width);
@@ -40,6 +40,13 @@ export class ProgressReporter {
     if (this.drawn) this.out.write('\n');
     this.drawn = false;
   }
+}
+
+/** The run's figures so far: enough to see a bad die or a wrong configuration early. */
+function liveText(p: RunProgress): string {
+  if (!p.live) return '';
+  const db = (v: number | null) => (v === null ? 'inf' : v.toFixed(1));
+  return `  SNR ${db(p.live.snrDb)} dB (model ${db(p.live.modelSnrDb)})  levels ${(100 * p.live.levelAgreement).toFixed(1)}%`;
 }
 
 export function formatDuration(seconds: number): string {

@@ -2,7 +2,7 @@
 // compare, and commit one transaction per batch, so nothing measured is lost. A disconnect
 // interrupts the run; when the same board is back it resumes from the last committed batch.
 import { compareWithModel } from '../../shared/analysis/compare';
-import { snrDb } from '../../shared/analysis/summary';
+import { RunFiguresAccumulator, type RunFigures } from '../../shared/analysis/run-figures';
 import type { Clock } from '../../shared/clock';
 import { createDieModel } from '../../shared/model/evaluator';
 import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
@@ -44,27 +44,17 @@ export interface RunProgress {
   readonly rate: number;
   readonly etaSeconds: number | null;
   readonly state: 'running' | 'interrupted' | 'paused';
+  /** the run's figures so far, measured beside modelled; null before the first batch */
+  readonly live: RunFigures | null;
 }
 
-export interface RunSummary {
+export interface RunSummary extends RunFigures {
   readonly runId: number;
   readonly guid: string;
   readonly state: 'completed' | 'aborted' | 'failed' | 'interrupted';
   readonly reason: string | null;
   readonly vectors: number;
   readonly outputs: number;
-  readonly macs: number;
-  readonly snrDb: number | null;
-  readonly modelSnrDb: number | null;
-  readonly levelAgreement: number;
-  readonly digitalMismatches: number;
-  readonly codeResidualMeanLsb: number;
-  readonly codeResidualRmsLsb: number;
-  readonly measuredPjPerMac: number;
-  readonly modelPjPerMac: number;
-  readonly gainVsDcim: number;
-  readonly modelGainVsDcim: number;
-  readonly dieTempC: number | null;
   readonly resumes: number;
 }
 
@@ -182,7 +172,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   store.event(runId, 'connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
   if (deps.sessionId !== undefined) store.setSessionBoard(deps.sessionId, conn.client.identity);
 
-  const acc = { macs: 0, signal: 0, error: 0, modelError: 0, levels: 0, mismatches: 0, cCount: 0, cSum: 0, cSq: 0, modelPj: 0, measuredPj: 0, lastTemp: null as number | null };
+  const figures = new RunFiguresAccumulator(profile);
   let done = 0;
   let block = 0;
   let resumes = 0;
@@ -196,7 +186,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     while (rateWindow.length > 8) rateWindow.shift();
     const first = rateWindow[0] as { at: number; done: number };
     const rate = now > first.at ? ((done - first.done) * 1000) / (now - first.at) : 0;
-    deps.onProgress?.({ runId, vectorsDone: done, vectorsTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null, state });
+    deps.onProgress?.({ runId, vectorsDone: done, vectorsTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null, state, live: figures.batchesSeen ? figures.figures() : null });
   };
 
   const writer = deps.writer ?? inlineBlockWriter(store);
@@ -238,18 +228,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     );
     block++;
     done = b.first + b.count;
-    acc.macs += cmp.macs;
-    acc.signal += cmp.signalSq;
-    acc.error += cmp.errorSq;
-    acc.modelError += cmp.modelErrorSq;
-    acc.levels += cmp.levelAgreements;
-    acc.mismatches += cmp.digitalMismatches;
-    acc.cCount += cmp.codeResidualCount;
-    acc.cSum += cmp.codeResidualSum;
-    acc.cSq += cmp.codeResidualSq;
-    acc.modelPj += cmp.modelEnergyPj;
-    acc.measuredPj += railPj * 1000;
-    acc.lastTemp = b.report.dieTempC;
+    figures.add(cmp, railPj * 1000, b.report.dieTempC);
     progress('running');
   };
 
@@ -264,30 +243,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
       state = 'failed';
       reason = (e as Error).message;
     }
-    const dcimPj = profile.inputBits * profile.weightBits * profile.energy.digitalPlanePj;
-    const measuredPjPerMac = acc.macs > 0 ? acc.measuredPj / acc.macs : 0;
-    const modelPjPerMac = acc.macs > 0 ? acc.modelPj / acc.macs : 0;
-    const summary: RunSummary = {
-      runId,
-      guid,
-      state,
-      reason,
-      vectors: done,
-      outputs: profile.outputs,
-      macs: acc.macs,
-      snrDb: snrDb(acc.signal, acc.error),
-      modelSnrDb: snrDb(acc.signal, acc.modelError),
-      levelAgreement: acc.macs > 0 ? acc.levels / acc.macs : 0,
-      digitalMismatches: acc.mismatches,
-      codeResidualMeanLsb: acc.cCount > 0 ? acc.cSum / acc.cCount : 0,
-      codeResidualRmsLsb: acc.cCount > 0 ? Math.sqrt(acc.cSq / acc.cCount) : 0,
-      measuredPjPerMac,
-      modelPjPerMac,
-      gainVsDcim: measuredPjPerMac > 0 ? dcimPj / measuredPjPerMac : 0,
-      modelGainVsDcim: modelPjPerMac > 0 ? dcimPj / modelPjPerMac : 0,
-      dieTempC: acc.lastTemp,
-      resumes,
-    };
+    const summary: RunSummary = { runId, guid, state, reason, vectors: done, outputs: profile.outputs, ...figures.figures(), resumes };
     store.setState(runId, state, reason, summary);
     progress(state === 'interrupted' ? 'interrupted' : 'running', true);
     return summary;

@@ -135,6 +135,20 @@ describe('a run whose database fails under it', () => {
   });
 });
 
+describe('live figures', () => {
+  it('come with every progress report, batch by batch, and end at the run summary', async () => {
+    const { store, board } = setup();
+    const progress: RunProgress[] = [];
+    const s = await executeRun(request, { store, board, clock: systemClock, progressEveryMs: 0, onProgress: (p) => progress.push(p) });
+    const live = progress.map((p) => p.live);
+    expect(live.filter((l) => l !== null).map((l) => l!.macs)).toEqual([1600, 3200, 4800, 6400, 8000, 9600, 9600]);
+    const notFigures = ['runId', 'guid', 'state', 'reason', 'vectors', 'outputs', 'resumes'];
+    expect(live.at(-1)).toEqual(Object.fromEntries(Object.entries(s).filter(([k]) => !notFigures.includes(k))));
+    // the figures so far are already the die's: SNR close to the end figure after two batches
+    expect(Math.abs(live[1]!.snrDb! - s.snrDb!)).toBeLessThan(1.5);
+  });
+});
+
 describe('a database that fills up', () => {
   it('fails the run with a clear error, marks it failed, and keeps every committed batch', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'runs.db');
