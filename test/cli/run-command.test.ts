@@ -22,7 +22,7 @@ describe('osa-bench run', () => {
     expect(out).toMatchObject({ state: 'completed', vectors: 3000, outputs: 8 });
     expect(Math.abs((out.snrDb as number) - (out.modelSnrDb as number))).toBeLessThan(3);
     // plain progress lines off a terminal, with the figures so far
-    expect(r.stderr).toMatch(/progress 100\.0% 3000\/3000 vectors .* SNR \d+\.\d dB \(model \d+\.\d\)  levels \d+\.\d%/);
+    expect(r.stderr).toMatch(/progress 100\.0% 3000\/3000 vectors .* SNR \d+\.\d dB \(model \d+\.\d\) {2}levels \d+\.\d%/);
     const list = JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { guid: string; tags: string[] }[];
     expect(list[0]).toMatchObject({ guid: out.runId, tags: ['smoke'] });
   });
