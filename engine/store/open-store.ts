@@ -75,10 +75,11 @@ function canWrite(p: string): boolean {
   }
 }
 
-/** Whether this user may log into the store at `path` (a new file counts if its folder may be written). */
+/** Whether this user may log into the store at `path` (a missing folder is SQLite's to report). */
 export function storeWritable(path: string): boolean {
   // WAL keeps FILE-wal and FILE-shm beside the database: its folder must take new files
-  return (!existsSync(path) || canWrite(path)) && canWrite(dirname(path));
+  const folder = dirname(path);
+  return (!existsSync(path) || canWrite(path)) && (!existsSync(folder) || canWrite(folder));
 }
 
 /** SQLite would open a write-protected file read-only and fail later; say why now. */

@@ -20,28 +20,26 @@ export class FakeClock implements Clock {
     this.timers = this.timers.filter((t) => t.id !== (handle as unknown as number));
   }
 
-  /** Move time forward, firing due timers in order. */
+  /** Move time forward, firing due timers in order, each at its own time. */
   advance(ms: number): void {
     const end = this.t + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
+    this.fireDue(end, true);
     this.t = end;
   }
 
   /** A host that stood still for `ms`: time jumps first, then every due timer fires, all late. */
   stall(ms: number): void {
     this.t += ms;
+    this.fireDue(this.t, false);
+  }
+
+  private fireDue(until: number, onTime: boolean): void {
     for (;;) {
       this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
       const next = this.timers[0];
-      if (!next || next.at > this.t) break;
+      if (!next || next.at > until) break;
       this.timers.shift();
+      if (onTime) this.t = next.at;
       next.fn();
     }
   }
