@@ -17,6 +17,7 @@ import { matrixSource } from '../../shared/workload/vector-source';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
 import { ProgressReporter } from '../progress';
+import { listenForRunKeys, RUN_KEYS_HELP } from '../run-keys';
 import { startSession, withSessionOptions, type SessionOptions } from '../session-options';
 
 interface RunOptions extends SessionOptions {
@@ -110,6 +111,23 @@ export function addRunCommand(program: Command, io: CliIo): void {
         control.abort();
       };
       process.on('SIGINT', onSignal);
+      const giveBackTerminal = listenForRunKeys(io.stdin, {
+        togglePause: () => {
+          if (control.isPaused) {
+            reporter.line('resuming');
+            control.resume();
+          } else {
+            reporter.line('pausing after the batch in hand (p to resume)');
+            control.pause();
+          }
+        },
+        stop: () => {
+          reporter.line('stopping after the batch in hand');
+          control.abort();
+        },
+        interrupt: onSignal,
+      });
+      if (giveBackTerminal) reporter.line(RUN_KEYS_HELP);
       let summary: RunSummary;
       try {
         summary = await executeRun(
@@ -120,6 +138,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
         if (o.tag.length > 0) store.tag(summary.runId, o.tag);
       } finally {
         process.off('SIGINT', onSignal);
+        giveBackTerminal?.();
         reporter.done();
         await writer.close();
         await link.dispose();

@@ -88,6 +88,43 @@ describe('osa-bench run', () => {
   });
 });
 
+describe('osa-bench run on a terminal', () => {
+  it('pauses and resumes on p, and stops on q', async () => {
+    const db = dbIn();
+    // script(1) gives the run a real terminal and passes what the test types to it
+    const command = [process.execPath, BIN, 'run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '20000', '--batch', '256', '--mode', 'osa', '--sim-baud', '3000000'].map((a) => `'${a}'`).join(' ');
+    const term = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let screen = '';
+    const waiters: { re: RegExp; resolve: () => void }[] = [];
+    term.stdout.on('data', (b: Buffer) => {
+      screen += b.toString();
+      for (const w of waiters.filter((x) => x.re.test(screen))) w.resolve();
+    });
+    const seen = (re: RegExp) => new Promise<void>((resolve) => (re.test(screen) ? resolve() : waiters.push({ re, resolve })));
+    const exited = new Promise<number | null>((resolve) => term.once('exit', resolve));
+    try {
+      await seen(/keys: p pause\/resume, q stop/);
+      term.stdin.write('p');
+      await seen(/\[paused\]/);
+      term.stdin.write('p');
+      await seen(/resuming/);
+      term.stdin.write('q');
+      expect(await exited).toBe(1); // a run that did not complete
+    } finally {
+      term.kill();
+    }
+    expect(screen).toMatch(/run 1 \(.*\) aborted: aborted by the user/);
+    const check = new Database(db, { readonly: true });
+    const events = check.prepare(`SELECT kind FROM events WHERE kind IN ('pause', 'resume') ORDER BY id`).all();
+    const run = check.prepare('SELECT state, vectors_done FROM runs').get() as { state: string; vectors_done: number };
+    check.close();
+    expect(events).toEqual([{ kind: 'pause' }, { kind: 'resume' }]);
+    expect(run.state).toBe('aborted');
+    expect(run.vectors_done % 256).toBe(0);
+    expect(run.vectors_done).toBeLessThan(20000);
+  });
+});
+
 describe('osa-bench runs', () => {
   it('lists, shows, tags and annotates runs', async () => {
     const db = dbIn();
