@@ -91,12 +91,14 @@ const blob = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteL
 function packInputs(data: Int32Array): { encoding: 'u8' | 'u16' | 'i32'; bytes: Buffer } {
   let min = 0;
   let max = 0;
-  for (const v of data) {
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k] as number;
     if (v < min) min = v;
-    if (v > max) max = v;
+    else if (v > max) max = v;
   }
+  // set() converts element by element natively; the range is checked above, so nothing wraps
   const narrow = (out: Uint8Array | Uint16Array) => {
-    for (let k = 0; k < data.length; k++) out[k] = data[k] as number;
+    out.set(data);
     return blob(out);
   };
   if (min >= 0 && max < 256) return { encoding: 'u8', bytes: narrow(new Uint8Array(data.length)) };
@@ -108,7 +110,7 @@ function unpackInputs(encoding: 'u8' | 'u16' | 'i32', b: Buffer): Int32Array {
   if (encoding === 'i32') return view(b, (x) => new Int32Array(x));
   const narrow = encoding === 'u8' ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : view(b, (x) => new Uint16Array(x));
   const out = new Int32Array(narrow.length);
-  for (let k = 0; k < narrow.length; k++) out[k] = narrow[k] as number;
+  out.set(narrow);
   return out;
 }
 function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
