@@ -10,6 +10,7 @@ import { executeRun, RunControl, type RunSummary } from '../../engine/run/run-en
 import { defaultDatabasePath } from '../../engine/store/default-path';
 import { openRunStore } from '../../engine/store/store';
 import { workerBlockWriter } from '../../engine/store/block-writer';
+import { StoreError } from '../../engine/store/store-error';
 import { ModeConfigError, MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
 import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, workloadSource, type WorkloadKind } from '../../shared/workload/generators';
@@ -47,6 +48,11 @@ interface RunOptions extends SessionOptions {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** A run that started and could not finish: exit code 1, not the 2 of bad input. */
+class RunFailedError extends Error {
+  override name = 'RunFailedError';
+}
 
 /** The run's inputs, read and checked before anything is sent to a board. */
 async function inputs(o: RunOptions, profile: DieProfile) {
@@ -136,6 +142,9 @@ export function addRunCommand(program: Command, io: CliIo): void {
           control,
         );
         if (o.tag.length > 0) store.tag(summary.runId, o.tag);
+      } catch (e) {
+        // the store failed under a run (a full disk, a lock): the run failed, the input was fine
+        throw e instanceof StoreError ? new RunFailedError(e.message) : e;
       } finally {
         process.off('SIGINT', onSignal);
         giveBackTerminal?.();

@@ -152,7 +152,7 @@ describe('a store that cannot take the run', () => {
     const db = dbIn();
     // 1024-vector blocks take about 2 MB with their wire lines: a 5 MB store holds one or two
     const r = await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '6000', '--batch', '1024', '--mode', 'osa', '--db-limit-mb', '5');
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(1); // the run failed; the command was right
     expect(r.stderr).toMatch(new RegExp(`osa-bench: ${db.replace(/[.]/g, '\\.')}: the disk is full`));
     const run = (JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { id: number; state: string; vectorsDone: number }[])[0]!;
     expect(run.state).toBe('failed');
@@ -173,7 +173,7 @@ describe('a store that cannot take the run', () => {
     chmodSync(dirname(db), 0o555);
     try {
       const refused = await cliProcessBoundByModes('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '300', '--mode', 'dcim');
-      expect(refused.code).not.toBe(0);
+      expect(refused.code).toBe(2); // the file named is the problem: nothing ran
       expect(refused.stderr).toMatch(/runs\.db: the database is read-only for this user/);
       // in a folder this user may not write, SQLite cannot even read a WAL store: it says so
       const listClosed = await cliProcessBoundByModes('runs', 'list', '--db', db);
