@@ -1,5 +1,6 @@
 // Progress of a run: a bar with rate and ETA on a terminal, plain lines (every few seconds) when not.
 import type { Writable } from 'node:stream';
+import type { SweepProgress } from '../engine/procedures/context';
 import type { RunProgress } from '../engine/run/run-engine';
 
 const PLAIN_EVERY_MS = 2000;
@@ -7,16 +8,17 @@ const PLAIN_EVERY_MS = 2000;
 export class ProgressReporter {
   private readonly tty: boolean;
   private lastPlain = 0;
+  private lastPlace = '';
   private drawn = false;
 
   constructor(private readonly out: Writable & { isTTY?: boolean; columns?: number }) {
     this.tty = out.isTTY === true;
   }
 
-  progress(p: RunProgress): void {
+  progress(p: RunProgress & Partial<SweepProgress>): void {
     const pct = p.vectorsTotal > 0 ? p.vectorsDone / p.vectorsTotal : 0;
     const eta = p.etaSeconds === null ? '--' : formatDuration(p.etaSeconds);
-    const text = `${p.vectorsDone}/${p.vectorsTotal} vectors  ${Math.round(p.rate)} vectors/s  ETA ${eta}${liveText(p)}${p.state !== 'running' ? `  [${p.state}]` : ''}`;
+    const text = `${sweepText(p)}${p.vectorsDone}/${p.vectorsTotal} vectors  ${Math.round(p.rate)} vectors/s  ETA ${eta}${liveText(p)}${p.state !== 'running' ? `  [${p.state}]` : ''}`;
     if (this.tty) {
       const width = Math.max(10, Math.min(40, (this.out.columns ?? 80) - text.length - 10));
       const fill = Math.round(pct * width);
@@ -26,6 +28,10 @@ export class ProgressReporter {
     }
     const now = Date.now();
     if (now - this.lastPlain < PLAIN_EVERY_MS && p.vectorsDone < p.vectorsTotal && p.state === 'running') return;
+    // a run's last batch and its end report the same place: one line for both
+    const place = `${p.runId}:${p.vectorsDone}:${p.state}`;
+    if (place === this.lastPlace) return;
+    this.lastPlace = place;
     this.lastPlain = now;
     this.out.write(`progress ${(100 * pct).toFixed(1)}% ${text}\n`);
   }
@@ -40,6 +46,14 @@ export class ProgressReporter {
     if (this.drawn) this.out.write('\n');
     this.drawn = false;
   }
+}
+
+/** Which step of a sweep, and when the whole sweep should end. */
+function sweepText(p: Partial<SweepProgress>): string {
+  if (p.step === undefined || p.stepIndex === undefined) return '';
+  const of = p.steps ? `/${p.steps}` : '';
+  const eta = p.sweepEtaSeconds === null || p.sweepEtaSeconds === undefined ? '' : `, sweep ETA ${formatDuration(p.sweepEtaSeconds)}`;
+  return `step ${p.stepIndex}${of} (${p.step}${eta})  `;
 }
 
 /** The run's figures so far: enough to see a bad die or a wrong configuration early. */

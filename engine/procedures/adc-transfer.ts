@@ -60,7 +60,7 @@ export function fitColumn(column: number, codes: number[][], rows: number, adcTo
 }
 
 export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferParams): Promise<ProcedureReport> {
-  const parent = startParent(ctx, 'adc-transfer', params);
+  const parent = startParent(ctx, 'adc-transfer', params, ctx.profile.weightBits);
   const p = ctx.profile;
   const { rows, outputs, weightBits: bw } = p;
   const adcTop = 2 ** p.adcBits - 1;
@@ -73,7 +73,7 @@ export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferPara
       const j = ((k % outputs) + s) % bw;
       return j === bw - 1 ? wMin : 2 ** j;
     }));
-    const run = await childRun(ctx, parent.id, `rotation ${s}`, { config: { mode: 'acim' }, weights, vectors: matrixSource(ramp), repeat: params.repeat, source: { generator: 'adc-ramp', seed: s } });
+    const run = await childRun(ctx, parent, `rotation ${s}`, { config: { mode: 'acim' }, weights, vectors: matrixSource(ramp), repeat: params.repeat, source: { generator: 'adc-ramp', seed: s } });
     dieId = String(ctx.store.getRun(run.runId)?.provenance.dieId ?? '');
     const codes: number[][][] = Array.from({ length: outputs }, () => Array.from({ length: rows + 1 }, () => []));
     for (const b of ctx.store.blocks(run.runId)) {

@@ -10,19 +10,19 @@ export interface FunctionalParams {
 }
 
 export async function functionalCheck(ctx: ProcedureContext, params: FunctionalParams): Promise<ProcedureReport> {
-  const parent = startParent(ctx, 'functional', params);
   const p = ctx.profile;
   const sets = [
     { step: 'corners', spec: { kind: 'corners' as const, vectors: 4 + p.rows, seed: params.seed } },
     { step: 'walking ones', spec: { kind: 'walking' as const, vectors: p.rows * p.inputBits, seed: params.seed } },
     { step: 'random', spec: { kind: 'uniform' as const, vectors: params.randomVectors, seed: params.seed } },
   ];
+  const parent = startParent(ctx, 'functional', params, sets.length);
   const table: string[] = [];
   let mismatches = 0;
   let vectors = 0;
   for (const { step, spec } of sets) {
     const w = generateWorkload(p, spec);
-    const s = await childRun(ctx, parent.id, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: spec.kind, seed: spec.seed } });
+    const s = await childRun(ctx, parent, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: spec.kind, seed: spec.seed } });
     mismatches += s.digitalMismatches;
     vectors += s.vectors;
     table.push(`${step.padEnd(14)} ${String(s.vectors).padStart(7)} vectors  ${s.digitalMismatches} digital mismatches  (run ${s.runId})`);

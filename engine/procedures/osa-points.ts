@@ -11,13 +11,13 @@ export interface OsaPointsParams extends WorkloadParams {
 }
 
 export async function osaPoints(ctx: ProcedureContext, params: OsaPointsParams): Promise<ProcedureReport> {
-  const parent = startParent(ctx, 'osa-points', params);
+  const parent = startParent(ctx, 'osa-points', params, params.offsets.length);
   const stim = sweepStimulus(ctx.profile, params);
   const points: { offset: number; thresholds: number[]; snrDb: number | null; gainVsDcim: number; modelGainVsDcim: number; levelMix: number[]; pareto: boolean; runId: number }[] = [];
   for (const offset of params.offsets) {
     const thresholds = ctx.profile.thresholds.map((t) => t + offset);
     const profile = parseDieProfile({ ...ctx.profile, levels: ctx.profile.levels.map((l) => ({ ...l })), thresholds, energy: { ...ctx.profile.energy } });
-    const s = await childRun({ ...ctx, profile }, parent.id, `thresholds ${offset >= 0 ? '+' : ''}${offset}`, { ...stim, config: { mode: 'osa' } });
+    const s = await childRun({ ...ctx, profile }, parent, `thresholds ${offset >= 0 ? '+' : ''}${offset}`, { ...stim, config: { mode: 'osa' } });
     points.push({ offset, thresholds, snrDb: s.snrDb, gainVsDcim: s.gainVsDcim, modelGainVsDcim: s.modelGainVsDcim, levelMix: levelMixOf(ctx, s.runId, ctx.profile.levels.length), pareto: false, runId: s.runId });
   }
   for (const p of points) {

@@ -9,15 +9,15 @@ export interface PowerParams extends WorkloadParams {
 }
 
 export async function powerPerMode(ctx: ProcedureContext, params: PowerParams): Promise<ProcedureReport> {
-  const parent = startParent(ctx, 'power-per-mode', params);
-  const stim = sweepStimulus(ctx.profile, params);
   const modes: ModeConfig[] = [{ mode: 'dcim' }, { mode: 'acim' }, { mode: 'hcim', boundary: params.boundary }, { mode: 'osa' }];
+  const parent = startParent(ctx, 'power-per-mode', params, modes.length);
+  const stim = sweepStimulus(ctx.profile, params);
   const ops = 2 * ctx.profile.rows;
   const table = ['mode         measured pJ/MAC   model pJ/MAC   measured TOPS/W   model TOPS/W   ratio'];
   const points = [];
   for (const config of modes) {
     const name = config.mode === 'hcim' ? `hcim b=${config.boundary}` : config.mode;
-    const s = await childRun(ctx, parent.id, name, { ...stim, config });
+    const s = await childRun(ctx, parent, name, { ...stim, config });
     const tops = s.measuredPjPerMac > 0 ? ops / s.measuredPjPerMac : 0;
     const modelTops = s.modelPjPerMac > 0 ? ops / s.modelPjPerMac : 0;
     points.push({ mode: name, measuredPjPerMac: s.measuredPjPerMac, modelPjPerMac: s.modelPjPerMac, topsPerWatt: tops, modelTopsPerWatt: modelTops, runId: s.runId });

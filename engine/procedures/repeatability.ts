@@ -35,7 +35,7 @@ export interface DieRepeatability {
 
 export async function repeatability(ctx: ProcedureContext, params: RepeatabilityParams): Promise<ProcedureReport> {
   const { boards = [ctx.board], ...recorded } = params;
-  const parent = startParent(ctx, 'repeatability', { ...recorded, boards: boards.map((b) => b.description) });
+  const parent = startParent(ctx, 'repeatability', { ...recorded, boards: boards.map((b) => b.description) }, boards.length * params.times);
   const stim = sweepStimulus(ctx.profile, params);
   const dies: DieRepeatability[] = [];
   const table: string[] = [];
@@ -45,7 +45,7 @@ export async function repeatability(ctx: ProcedureContext, params: Repeatability
     const runs: number[] = [];
     let dieId = board.description;
     for (let k = 1; k <= params.times; k++) {
-      const s = await childRun({ ...ctx, board }, parent.id, `${board.description}: repeat ${k}`, { ...stim, config: params.config });
+      const s = await childRun({ ...ctx, board }, parent, `${board.description}: repeat ${k}`, { ...stim, config: params.config });
       dieId = String(ctx.store.getRun(s.runId)?.provenance.dieId ?? dieId);
       snr.push(s.snrDb ?? Infinity);
       pj.push(s.measuredPjPerMac);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../drivers/clock';
 import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
 import { simBoardLink } from '../../engine/board/board-link';
-import type { ProcedureContext } from '../../engine/procedures/context';
+import type { ProcedureContext, SweepProgress } from '../../engine/procedures/context';
 import { adcTransfer } from '../../engine/procedures/adc-transfer';
 import { functionalCheck } from '../../engine/procedures/functional';
 import { marchTest } from '../../engine/procedures/march';
@@ -16,7 +16,7 @@ import { snrSweep } from '../../engine/procedures/snr-sweep';
 import { openRunStore } from '../../engine/store/store';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { cli } from '../cli/run-cli';
-import { executeRun } from '../../engine/run/run-engine';
+import { executeRun, type RunProgress } from '../../engine/run/run-engine';
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
 
@@ -51,7 +51,13 @@ describe('procedures', () => {
   });
 
   it('snr-sweep: SNR falls as the boundary rises, measured close to the model', async () => {
-    const r = await snrSweep(context(), { ...small, from: 6, to: 12, skip: 0 });
+    const progress: (RunProgress & SweepProgress)[] = [];
+    const r = await snrSweep({ ...context(), onProgress: (p) => progress.push(p) }, { ...small, from: 6, to: 12, skip: 0 });
+    // the sweep reports which step it is on, of how many, and when the whole sweep should end
+    expect([...new Set(progress.map((p) => `${p.stepIndex}/${p.steps} ${p.step}`))]).toEqual([6, 7, 8, 9, 10, 11, 12].map((b, i) => `${i + 1}/7 b=${b}`));
+    const lastOfStep = (k: number) => progress.filter((p) => p.stepIndex === k).at(-1)!;
+    expect(lastOfStep(7).sweepEtaSeconds).toBe(0);
+    expect(lastOfStep(1).sweepEtaSeconds).toBeGreaterThan(lastOfStep(4).sweepEtaSeconds!);
     const points = r.summary.points as { boundary: number; snrDb: number; modelSnrDb: number }[];
     expect(points.map((p) => p.boundary)).toEqual([6, 7, 8, 9, 10, 11, 12]);
     for (let i = 1; i < points.length; i++) expect(points[i]!.snrDb).toBeLessThan(points[i - 1]!.snrDb);
