@@ -106,12 +106,10 @@ function packInputs(data: Int32Array): { encoding: 'u8' | 'u16' | 'i32'; bytes: 
   return { encoding: 'i32', bytes: blob(data) };
 }
 
-function unpackInputs(encoding: 'u8' | 'u16' | 'i32', b: Buffer): Int32Array {
-  if (encoding === 'i32') return view(b, (x) => new Int32Array(x));
-  const narrow = encoding === 'u8' ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : view(b, (x) => new Uint16Array(x));
-  const out = new Int32Array(narrow.length);
-  out.set(narrow);
-  return out;
+/** A stored chunk's inputs as a typed array of its encoding (copied only where alignment needs it). */
+function inputsView(encoding: 'u8' | 'u16' | 'i32', b: Buffer): Uint8Array | Uint16Array | Int32Array {
+  if (encoding === 'u8') return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return encoding === 'u16' ? view(b, (x) => new Uint16Array(x)) : view(b, (x) => new Int32Array(x));
 }
 function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
   return make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
@@ -209,10 +207,10 @@ export class RunStore {
         let v = first;
         while (v < first + count) {
           const c = chunk.get(set.id, v) as { first_vector: number; vectors: number; encoding: 'u8' | 'u16' | 'i32'; data: Buffer };
-          const values = unpackInputs(c.encoding, c.data);
           const from = v - c.first_vector;
           const n = Math.min(c.vectors - from, first + count - v);
-          out.set(values.subarray(from * set.cols, (from + n) * set.cols), (v - first) * set.cols);
+          // widen straight into the batch: no whole-chunk copy on the streaming path
+          out.set(inputsView(c.encoding, c.data).subarray(from * set.cols, (from + n) * set.cols), (v - first) * set.cols);
           v += n;
         }
         return out;
