@@ -1,6 +1,12 @@
 // A transport that keeps a copy of every line each way, until taken: the raw wire log of a run.
 import type { LineTransport } from './line-transport';
 
+/** The raw lines of a stretch of a run, each way. */
+export interface WireLines {
+  readonly toBoard: readonly string[];
+  readonly toHost: readonly string[];
+}
+
 export class RecordingTransport implements LineTransport {
   private toBoard: string[] = [];
   private toHost: string[] = [];
@@ -37,9 +43,9 @@ export class RecordingTransport implements LineTransport {
     return this.inner.close();
   }
 
-  /** The lines since the last take, and start afresh. */
-  take(): { toBoard: string; toHost: string } {
-    const out = { toBoard: this.toBoard.join('\n'), toHost: this.toHost.join('\n') };
+  /** The lines since the last take, and start afresh. Not joined here: the store's writer does it, off the streaming thread. */
+  take(): WireLines {
+    const out = { toBoard: this.toBoard, toHost: this.toHost };
     this.toBoard = [];
     this.toHost = [];
     return out;

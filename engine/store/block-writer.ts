@@ -3,13 +3,9 @@
 // where workers cannot run). Both keep the order of blocks and fail loudly.
 import { Worker } from 'node:worker_threads';
 import type { ResultBlockRecord, RunStore } from './run-store';
+import type { WireLines } from '../../drivers/transport/recording';
 import type { OpenOptions } from './open-store';
 import { StoreError } from './store-error';
-
-export interface WireLines {
-  readonly toBoard: string;
-  readonly toHost: string;
-}
 
 export interface BlockWriter {
   /** Queue a block; resolves once the queue has room again (back-pressure). Rejects after a failed commit. */

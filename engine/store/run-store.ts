@@ -8,6 +8,7 @@ import type { ComparisonSummary } from '../../shared/analysis/compare';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
 import { forEachChunk, type VectorSource } from '../../shared/workload/vector-source';
+import type { WireLines } from '../../drivers/transport/recording';
 import { nodeContentHasher } from './node-content-hash';
 import { explainSqliteError } from './store-error';
 
@@ -285,7 +286,7 @@ export class RunStore {
   }
 
   /** One batch, atomically: its block, power and wire lines, and the run's progress. */
-  commitBlock(runId: number, b: ResultBlockRecord, wire: { toBoard: string; toHost: string } | null): void {
+  commitBlock(runId: number, b: ResultBlockRecord, wire: WireLines | null): void {
     const s = b.summary;
     const at = this.now();
     this.guard(() =>
@@ -302,7 +303,7 @@ export class RunStore {
             s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, at);
         const p = b.power;
         this.db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
-        if (wire) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard, wire.toHost);
+        if (wire) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard.join('\n'), wire.toHost.join('\n'));
         this.db.prepare(`UPDATE runs SET vectors_done = ?, updated_at = ? WHERE id = ?`).run(b.firstVector + b.vectors, at, runId);
       })(),
     );
