@@ -92,7 +92,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--sim-baud <b>', 'sim: pace the link at B baud (0 = unpaced)', integerIn(0, 100_000_000), 0)
     .option('--resume-within <ms>', 'after a disconnect, wait this long for the same board and resume', integerIn(0, 3_600_000), 10_000)
     .option('--no-wire-log', 'do not keep the raw wire lines')
-    .option('--calibration <id>', 'the calibration record (from procedure adc-transfer) the run refers to', integerIn(1, Number.MAX_SAFE_INTEGER))
+    .option('--calibration <id>', 'a calibration record (from procedure adc-transfer) to read the ADC codes through: per column gain and offset; the raw codes are stored', integerIn(1, Number.MAX_SAFE_INTEGER))
     .option('--json', 'print one JSON object with the run figures at the end')
     .action(async (o: RunOptions) => {
       const profile = await loadProfile(o.profile);

@@ -32,7 +32,7 @@ export interface RunRequest {
   readonly parentId?: number;
   /** keep the raw wire lines (default: runs up to 100,000 vectors) */
   readonly logWire?: boolean;
-  /** the calibration record this run refers to (checked against the die on the board) */
+  /** the calibration record this run applies: measured codes are read through it per ADC column (checked against the die on the board) */
   readonly calibrationId?: number;
 }
 
@@ -147,7 +147,16 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   }
   const calibration = req.calibrationId === undefined ? null : store.calibration(req.calibrationId);
   if (req.calibrationId !== undefined) {
-    const problem = !calibration ? `no calibration record ${req.calibrationId} in ${store.path}` : calibration.dieId !== conn.client.identity.dieId ? `calibration ${req.calibrationId} was measured on die ${calibration.dieId}, the board carries ${conn.client.identity.dieId}` : null;
+    const columns = profile.outputs * profile.weightBits;
+    const problem = !calibration
+      ? `no calibration record ${req.calibrationId} in ${store.path}`
+      : calibration.dieId !== conn.client.identity.dieId
+        ? `calibration ${req.calibrationId} was measured on die ${calibration.dieId}, the board carries ${conn.client.identity.dieId}`
+        : calibration.gain.length !== columns || calibration.offsetLsb.length !== columns
+          ? `calibration ${req.calibrationId} has ${calibration.gain.length} columns, the profile ${columns} (outputs x weight bits)`
+          : !calibration.gain.every((g) => Number.isFinite(g) && g > 0)
+            ? `calibration ${req.calibrationId} has a column gain that is not a positive number`
+            : null;
     if (problem) {
       await conn.client.close();
       throw new ModeConfigError('--calibration', problem);
@@ -193,7 +202,8 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   const commit = async (b: StreamedBatch) => {
     const slice = intMatrix(b.count, profile.rows, b.vectors);
     const expected = model.evaluate(slice, config, { codes: true });
-    const cmp = compareWithModel(profile, model.geometry, expected, b.results);
+    // a calibration, when the run has one, corrects the measured codes per ADC column; the raw codes are stored
+    const cmp = compareWithModel(profile, model.geometry, expected, b.results, calibration);
     const n = b.results.count * profile.outputs;
     const rep = (arr: ArrayLike<number>, make: (len: number) => Float64Array | Uint8Array) => {
       const out = make(n);

@@ -33,8 +33,18 @@ export interface Comparison extends ComparisonSummary {
  * Compare measured results (count x repeat records, record r for vector r mod count) with the
  * model's batch of the same `count` vectors, evaluated with per-plane codes.
  */
-export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, model: MacBatch, measured: ResultBlock): Comparison {
+/**
+ * A per-column ADC calibration (procedure adc-transfer): code = gain * ideal + offsetLsb, for the
+ * physical column m * BW + j. Applied, a measured code reads as (code - offsetLsb) / gain.
+ */
+export interface AdcCalibration {
+  readonly gain: Float64Array;
+  readonly offsetLsb: Float64Array;
+}
+
+export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, model: MacBatch, measured: ResultBlock, calibration: AdcCalibration | null = null): Comparison {
   const { outputs, planes } = model;
+  const bw = profile.weightBits;
   if (!model.codes) throw new Error('the model batch must carry per-plane codes to compare with silicon');
   const modelMacs = model.exact.length;
   const macs = measured.count * outputs;
@@ -55,9 +65,12 @@ export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, m
   for (let mac = 0; mac < macs; mac++) {
     const ref = mac % modelMacs;
     let a = 0;
+    const columns = (mac % outputs) * bw;
     for (let p = 0; p < planes; p++) {
-      const code = measured.codes[mac * planes + p] as number;
-      if (code === NOT_ANALOG) continue;
+      const raw = measured.codes[mac * planes + p] as number;
+      if (raw === NOT_ANALOG) continue;
+      const col = columns + (geometry.weightBit[p] as number);
+      const code = calibration ? (raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number) : raw;
       a += (geometry.planeWeight[p] as number) * code;
       const ideal = model.codes[ref * planes + p] as number;
       if (ideal !== NOT_ANALOG) {

@@ -9,6 +9,8 @@ export interface PlaneGeometry {
   readonly planes: number;
   /** significance k = i + j of each plane */
   readonly significance: Uint8Array;
+  /** weight bit j of each plane: with the output m, its physical ADC column m * BW + j */
+  readonly weightBit: Uint8Array;
   /** s_j * 2^k of each plane: its signed weight in the MAC sum */
   readonly planeWeight: Float64Array;
   /** 1 where the plane feeds the OSA saliency estimate: i >= BX - sx and k >= max level boundary */
@@ -34,6 +36,7 @@ export function planeGeometry(profile: DieProfile): PlaneGeometry {
   const { inputBits: bx, weightBits: bw, rows } = profile;
   const planes = bx * bw;
   const significance = new Uint8Array(planes);
+  const weightBitOfPlane = new Uint8Array(planes);
   const planeWeight = new Float64Array(planes);
   const saliencyPlane = new Uint8Array(planes);
   const bSal = Math.max(...profile.levels.map((l) => l.boundary));
@@ -42,6 +45,7 @@ export function planeGeometry(profile: DieProfile): PlaneGeometry {
       const p = i * bw + j;
       const k = i + j;
       significance[p] = k;
+      weightBitOfPlane[p] = j;
       planeWeight[p] = (j === bw - 1 ? -1 : 1) * 2 ** k;
       saliencyPlane[p] = i >= bx - profile.salientInputBits && k >= bSal ? 1 : 0;
     }
@@ -49,7 +53,7 @@ export function planeGeometry(profile: DieProfile): PlaneGeometry {
   const adcTop = 2 ** profile.adcBits - 1;
   const idealCode = new Int32Array(rows + 1);
   for (let pc = 0; pc <= rows; pc++) idealCode[pc] = idealAdcCode(pc, rows, adcTop);
-  return { planes, significance, planeWeight, saliencyPlane, adcTop, idealCode };
+  return { planes, significance, weightBit: weightBitOfPlane, planeWeight, saliencyPlane, adcTop, idealCode };
 }
 
 export interface PlaneCounts {
