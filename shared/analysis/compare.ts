@@ -69,8 +69,11 @@ export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, m
     for (let p = 0; p < planes; p++) {
       const raw = measured.codes[mac * planes + p] as number;
       if (raw === NOT_ANALOG) continue;
-      const col = columns + (geometry.weightBit[p] as number);
-      const code = calibration ? (raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number) : raw;
+      let code = raw;
+      if (calibration) {
+        const col = columns + (geometry.weightBit[p] as number);
+        code = (raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number);
+      }
       a += (geometry.planeWeight[p] as number) * code;
       const ideal = model.codes[ref * planes + p] as number;
       if (ideal !== NOT_ANALOG) {
