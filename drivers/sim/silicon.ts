@@ -127,7 +127,7 @@ export class SimDie {
         }
         for (let q = order + nD; q < order + nD + nA; q++) {
           const pl = plans.planeOrder[q] as number;
-          const col = m * bw + (pl % bw);
+          const col = m * bw + (geometry.weightBit[pl] as number);
           const a = ((pc[base + pl] as number) / rows) * (this.gain[col] as number) + (this.offset[col] as number) + sigma * this.noise.nextNormal();
           results.codes[mac * planes + pl] = Math.min(adcTop, Math.max(0, Math.round(a * adcTop)));
         }

@@ -5,6 +5,7 @@
 // the noise (spread over repeats), and DNL / INL by the code-density method. The gains and
 // offsets become a calibration record.
 import { randomUUID } from 'node:crypto';
+import { spread } from '../../shared/analysis/spread';
 import { intMatrix } from '../../shared/model/matrix';
 import { weightRange } from '../../shared/model/matrix';
 import { matrixSource } from '../../shared/workload/vector-source';
@@ -91,8 +92,8 @@ export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferPara
   fits.sort((a, b) => a.column - b.column);
   const stat = (f: (c: ColumnFit) => number) => {
     const v = fits.map(f);
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1)), worst: Math.max(...v.map(Math.abs)) };
+    const { mean, sd } = spread(v);
+    return { mean, sd, worst: Math.max(...v.map(Math.abs)) };
   };
   const gain = stat((c) => c.gain);
   const offset = stat((c) => c.offsetLsb);

@@ -1,6 +1,7 @@
 // Repeatability (spec section 5 item 7): the same run repeated, and several dies compared. Each
 // die (board) runs the same stimulus `times` times; the report sets the die-to-die spread of the
 // figures beside the run-to-run spread within a die, the noise that any die difference must beat.
+import { spread, type Spread } from '../../shared/analysis/spread';
 import type { ModeConfig } from '../../shared/model/modes';
 import type { BoardLink } from '../board/board-link';
 import { childRun, finishParent, fmtDb, startParent, type ProcedureContext, type ProcedureReport } from './context';
@@ -11,19 +12,6 @@ export interface RepeatabilityParams extends WorkloadParams {
   readonly config: ModeConfig;
   /** the dies to compare, one board each; the context's board alone if absent */
   readonly boards?: readonly BoardLink[];
-}
-
-export interface Spread {
-  readonly mean: number;
-  readonly sd: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-export function spread(values: readonly number[]): Spread {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
-  return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
 }
 
 export interface DieRepeatability {
