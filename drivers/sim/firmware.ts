@@ -1,6 +1,7 @@
 // The firmware of the simulated board: the board side of docs/protocol.md on top of a SimDie.
 // Lines are answered strictly in the order they arrive, one answer per line; a RUN holds the
 // lines behind it until its burst is over, except that an ABORT behind it cuts the burst short.
+import { randomInt } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { resolveMode } from '../../shared/model/modes';
 import {
@@ -86,6 +87,8 @@ export class SimFirmware {
   private running: RunningBurst | null = null;
   private telemetryTimer: TimerHandle | null = null;
   private readonly bootedAt: number;
+  /** drawn anew at power-up and at every reboot (a TRNG on the FPGA): BOOT? lets a host see a reboot it missed */
+  private bootId = 0;
 
   constructor(options: FirmwareOptions) {
     this.die = options.die;
@@ -110,6 +113,12 @@ export class SimFirmware {
       clockMHz: c.profile.clockMHz,
     };
     this.resetState();
+    this.drawBootId();
+  }
+
+  /** The current boot id (what `BOOT?` answers). */
+  get currentBootId(): number {
+    return this.bootId;
   }
 
   /** One line from the host (terminator removed). */
@@ -136,6 +145,7 @@ export class SimFirmware {
     if (this.running?.timer) this.clock.clearTimeout(this.running.timer);
     this.running = null;
     this.resetState();
+    this.drawBootId();
     this.send(encodeEvent('BOOT', [formatIdentity(this.identity)]));
   }
 
@@ -146,6 +156,13 @@ export class SimFirmware {
     this.telemetryTimer = null;
     this.running = null;
     this.hung = true;
+  }
+
+  /** 1..2^32-1, never the previous one: equal ids before and after a batch prove no reboot in between. */
+  private drawBootId(): void {
+    const previous = this.bootId;
+    do this.bootId = randomInt(1, 0x1_0000_0000);
+    while (this.bootId === previous);
   }
 
   private resetState(): void {
@@ -217,6 +234,8 @@ export class SimFirmware {
       switch (verb) {
         case '*IDN?':
           return { ok: [formatIdentity(this.identity)] };
+        case 'BOOT?':
+          return { ok: [this.bootId] };
         case 'CAP?':
           return { ok: formatCapabilities(this.capabilities) };
         case 'PING':
