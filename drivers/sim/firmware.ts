@@ -245,7 +245,7 @@ export class SimFirmware {
         case 'CFG':
           return this.configure(args);
         case 'CFG?':
-          return { ok: formatRunConfig(this.config) };
+          return { ok: formatRunConfig(this.runConfig()) };
         case 'WGT':
           return this.writeWeights(args);
         case 'WGT?':
@@ -282,14 +282,28 @@ export class SimFirmware {
   private configure(args: readonly string[]): Answer {
     const r = parseRunConfig(args, this.config);
     if (!r.ok) throw new CommandError(ERR.BAD_PARAMETER, r.error);
-    try {
-      const p = boardProfile(this.capabilities, r.value);
-      resolveMode(p, { mode: r.value.mode, boundary: r.value.mode === 'hcim' ? r.value.boundary : undefined, skip: r.value.mode === 'hcim' ? r.value.skip : undefined });
-    } catch (e) {
-      throw new CommandError(ERR.BAD_PARAMETER, (e as Error).message.replace(/\n\s*/g, ' '));
+    const c = r.value;
+    // B and T are checked and kept in every mode, used only by hcim: a bench engineer may set them
+    // before switching to hcim, and a mode switched away and back finds them as they were
+    const top = this.capabilities.inputBits + this.capabilities.weightBits - 1;
+    if (c.boundary !== undefined && c.boundary > top) throw new CommandError(ERR.BAD_PARAMETER, `B (boundary) must be an integer in 0..${top} (BX+BW-1), got ${c.boundary}`);
+    if (c.skip !== undefined && c.skip > (c.boundary ?? top)) {
+      throw new CommandError(ERR.BAD_PARAMETER, `T (skip) must be an integer in 0..${c.boundary ?? top} (${c.boundary === undefined ? 'BX+BW-1' : 'B'}), got ${c.skip}`);
     }
-    this.config = r.value.mode === 'hcim' ? r.value : { ...r.value, boundary: undefined, skip: undefined };
-    return { ok: formatRunConfig(this.config) };
+    try {
+      const p = boardProfile(this.capabilities, c);
+      const used = this.runConfig(c);
+      resolveMode(p, { mode: used.mode, boundary: used.boundary, skip: used.skip });
+    } catch (e) {
+      throw new CommandError(ERR.BAD_PARAMETER, configKeyNames((e as Error).message.replace(/\n\s*/g, ' ')));
+    }
+    this.config = c;
+    return { ok: formatRunConfig(this.runConfig(c)) };
+  }
+
+  /** The configuration a RUN uses and CFG? shows: B and T only in hcim. */
+  private runConfig(c: BoardRunConfig = this.config): BoardRunConfig {
+    return c.mode === 'hcim' ? c : { ...c, boundary: undefined, skip: undefined };
   }
 
   private uint(value: string | undefined, name: string, max: number): number {
@@ -356,7 +370,7 @@ export class SimFirmware {
     if (!this.weightsLoaded) throw new CommandError(ERR.NOT_CONFIGURED, 'no weights written since reset');
     const profile = this.die.config.profile;
     const burstMs = (count * repeat * profile.inputBits) / profile.clockMHz / 1000;
-    const burst: RunningBurst = { seq, requestCrc: crc, batch, slot, count, repeat, startedAt: this.clock.now(), burstMs, config: this.config, timer: null };
+    const burst: RunningBurst = { seq, requestCrc: crc, batch, slot, count, repeat, startedAt: this.clock.now(), burstMs, config: this.runConfig(), timer: null };
     this.running = burst;
     // a burst shorter than a millisecond is over before any line could arrive behind it
     if (burstMs < 1) {
@@ -418,4 +432,19 @@ export class SimFirmware {
     if (ms > 0) this.telemetryTimer = this.clock.setTimeout(tick, ms);
     return { ok: [ms] };
   }
+}
+
+/** Error texts of the die model name its fields; a person at the board typed the CFG keys. */
+function configKeyNames(text: string): string {
+  return text
+    .replace(/^board configuration: invalid die profile: /, '')
+    .replace(/\blevels\.(\d+)\.boundary\b/g, 'LEVELS (level $1, b)')
+    .replace(/\blevels\.(\d+)\.skip\b/g, 'LEVELS (level $1, t)')
+    .replace(/\bthresholds\.(\d+)/g, 'THR (threshold $1)')
+    .replace(/\bthresholds:/g, 'THR:')
+    .replace(/\blevels:/g, 'LEVELS:')
+    .replace(/\bsalientInputBits\b/g, 'SX')
+    .replace(/\binputBits\b/g, 'BX')
+    .replace(/^boundary:/, 'B (boundary):')
+    .replace(/^skip:/, 'T (skip):');
 }

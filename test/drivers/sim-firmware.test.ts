@@ -49,3 +49,48 @@ describe('BOOT?', () => {
     expect(ask('boot?')).toEqual([`OK ${seen.at(-1)}`]);
   });
 });
+
+describe('CFG', () => {
+  const DEFAULT_REST = 'LEVELS=11:4,10:2,9:0,8:0 THR=-43008,-30720,-18432 SX=2';
+  /** Lines typed at a terminal from reset; the answer to the last one. */
+  const typed = (lines: string[]) => {
+    const { ask } = firmware();
+    ask('TERM ON');
+    return lines.map((l) => ask(l).join('\n')).at(-1);
+  };
+
+  it.each([
+    // B and T are checked in every mode, against BX+BW-1 = 15 and T <= B
+    [['CFG B=30'], /^ERR 2 B \(boundary\) must be an integer in 0\.\.15 \(BX\+BW-1\), got 30$/],
+    [['CFG MODE=dcim B=16'], /^ERR 2 B \(boundary\) must be an integer in 0\.\.15/],
+    [['CFG MODE=acim T=16'], /^ERR 2 T \(skip\) must be an integer in 0\.\.15/],
+    [['CFG B=4 T=5'], /^ERR 2 T \(skip\) must be an integer in 0\.\.4 \(B\), got 5$/],
+    [['CFG B=99'], /^ERR 2 B: /],
+    [['CFG MODE=hcim B=6 T=2', 'CFG MODE=osa B=1'], /^ERR 2 T \(skip\) must be an integer in 0\.\.1 \(B\), got 2$/],
+    [['CFG MODE=hcim'], /^ERR 2 B \(boundary\): required for mode hcim$/],
+    // the other keys name themselves as typed, not as the die model calls them
+    [['CFG SX=9'], /^ERR 2 SX: must be in 0\.\.BX \(8\), got 9$/],
+    [['CFG THR=3,2,1'], /^ERR 2 THR \(threshold 1\): must ascend/],
+    [['CFG LEVELS=11:12,10:2,9:0,8:0'], /^ERR 2 LEVELS \(level 0, t\): must be <= boundary \(11\), got 12$/],
+    [['CFG MODE=frob'], /^ERR 2 MODE: /],
+    // accepted: B and T kept while another mode is in force, shown and used only in hcim
+    [['CFG MODE=hcim B=15 T=15'], /^OK MODE=hcim B=15 T=15 LEVELS=/],
+    [['CFG MODE=hcim B=6 T=2', 'CFG MODE=dcim'], new RegExp(`^OK MODE=dcim ${DEFAULT_REST}$`)],
+    [['CFG MODE=hcim B=6 T=2', 'CFG MODE=dcim', 'CFG MODE=hcim'], new RegExp(`^OK MODE=hcim B=6 T=2 ${DEFAULT_REST}$`)],
+    [['CFG MODE=hcim B=6 T=2', 'CFG MODE=acim', 'CFG?'], new RegExp(`^OK MODE=acim ${DEFAULT_REST}$`)],
+    [['CFG B=5', 'CFG MODE=hcim'], new RegExp(`^OK MODE=hcim B=5 ${DEFAULT_REST}$`)],
+  ])('%j answers %s', (lines, answer) => expect(typed(lines)).toMatch(answer));
+
+  it('leaves the configuration as it was when it refuses one, and runs a mode that does not use the stored B', () => {
+    const { ask } = firmware();
+    ask('TERM ON');
+    const hcim = ask('CFG MODE=hcim B=6 T=2');
+    expect(ask('CFG B=30 T=1')[0]).toMatch(/^ERR 2 B/);
+    expect(ask('CFG?')).toEqual(hcim);
+    ask('WGT 0 1 D 1,1,1,1,1,1,1,1');
+    ask('VEC 0 1 D 3,2,1');
+    ask('CFG MODE=dcim');
+    expect(ask('RUN 1 0 1')[0]).toMatch(/^OK BATCH=1 N=1 STATE=DONE/);
+    expect(ask('RES? 1 0 1')).toEqual([`OK 1 0 1 D ${Array.from({ length: 8 }, () => '3:0:0:').join(';')}`]);
+  });
+});
