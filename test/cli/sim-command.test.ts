@@ -4,8 +4,10 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BoardClient } from '../../drivers/client/board-client';
 import { systemClock } from '../../drivers/clock';
+import type { LineTransport } from '../../drivers/transport/line-transport';
 import { openSerial } from '../../drivers/transport/serial';
 import { openTcp } from '../../drivers/transport/tcp';
+import { encodeOk, encodeRequest } from '../../shared/protocol/frame';
 import { BIN, cli } from './run-cli';
 
 async function startSim(args: string[]) {
@@ -21,6 +23,30 @@ async function startSim(args: string[]) {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, first, output, exited };
+}
+
+/** The host end of a link and the lines that came in on it; `next(n)` waits for the first n. */
+function listen(transport: LineTransport) {
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  let closed: string | null = null;
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  transport.onLine((l) => {
+    lines.push(l);
+    wake();
+  });
+  transport.onClose((why) => {
+    closed = why;
+    wake();
+  });
+  const next = async (n: number) => {
+    while (lines.length < n) {
+      if (closed !== null) throw new Error(`the link closed (${closed}) after ${lines.length} line(s): ${lines.join(' | ').slice(0, 200)}`);
+      await new Promise<void>((r) => waiters.push(r));
+    }
+    return lines.slice(0, n);
+  };
+  return { lines, next };
 }
 
 describe('osa-bench sim', () => {
@@ -45,6 +71,27 @@ describe('osa-bench sim', () => {
     await client.close();
     sim.child.kill('SIGINT');
     expect(await sim.exited).toBe(0);
+  });
+
+  it.each([
+    ['--pty', (first: string) => openSerial(/^device: (\S+)$/.exec(first)![1]!)],
+    ['--tcp', (first: string) => openTcp('127.0.0.1', Number(/:(\d+)$/.exec(first)![1]))],
+  ])('%s refuses over-long lines (100 KiB without a line end) with ERR 3 or NAK, and keeps serving', async (flag, open) => {
+    const sim = await startSim([flag, ...(flag === '--tcp' ? ['0'] : []), '--baud', '0']);
+    const host = await open(sim.first);
+    const { next } = listen(host);
+    host.send(`7 VEC 0 1 B ${'A'.repeat(100 * 1024)}`); // over the 32 KiB that used to cut the link, and over one 64 KiB socket read
+    host.send('x'.repeat(100 * 1024)); // no readable seq
+    host.send(encodeRequest(9, 'PING'));
+    const answers = await next(3);
+    expect(answers[0]).toMatch(/^7 ERR 3 line too long \(max 8192\)\*[0-9A-F]{8}$/);
+    expect(answers[1]).toMatch(/^- NAK line too long\*[0-9A-F]{8}$/);
+    expect(answers[2]).toBe(encodeOk(9));
+    expect(sim.child.exitCode).toBeNull();
+    await host.close();
+    sim.child.kill('SIGTERM');
+    expect(await sim.exited).toBe(0);
+    expect(sim.output.at(-1)).toBe('stopped (SIGTERM)');
   });
 
   it.each([
