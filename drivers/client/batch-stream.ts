@@ -4,6 +4,8 @@
 // leaves the wire idle (docs/benchmarks.md, link use).
 import { allocateResultBlock, type ResultBlock, type ResultLayout } from '../../shared/protocol/data-blocks';
 import type { RunReport } from '../../shared/protocol/payloads';
+import type { Clock } from '../../shared/clock';
+import { systemClock } from '../clock';
 import type { VectorSource } from '../../shared/workload/vector-source';
 import type { BoardClient, LinkJob } from './board-client';
 
@@ -22,8 +24,14 @@ export interface StreamedBatch {
 
 export interface StreamOptions {
   readonly layout: ResultLayout;
-  /** vectors per batch; at most half the board's vector memory */
-  readonly batchVectors: number;
+  /** vectors per batch, fixed; without it batches are sized by link time (`batchSeconds`) */
+  readonly batchVectors?: number;
+  /** link time a batch should take when sized by time (default 1 s): progress and Ctrl-C come that often at any baud rate */
+  readonly batchSeconds?: number;
+  /** the most vectors one batch may hold (the board's memory bounds it too) */
+  readonly maxBatchVectors?: number;
+  /** measures the link time of batches sized by time (default: the system clock) */
+  readonly clock?: Clock;
   readonly repeat?: number;
   /** the first vector to send (to resume a run) */
   readonly startVector?: number;
@@ -33,6 +41,37 @@ export interface StreamOptions {
   readonly onBatch: (b: StreamedBatch) => void | Promise<void>;
   /** checked between batches: true stops the stream after the batch in hand */
   readonly shouldStop?: () => boolean;
+}
+
+/** The first batch sized by time: small enough to show progress within seconds on a 115200-baud link. */
+const FIRST_TIMED_BATCH = 16;
+/** A timed batch grows at most this much over the last, so one fast batch cannot overshoot. */
+const GROWTH = 4;
+
+/**
+ * Batch sizes from the link time the last batches took: about `seconds` of link each, within
+ * [1, max], growing at most GROWTH-fold per batch.
+ */
+export class BatchSizer {
+  private last: number;
+
+  constructor(
+    private readonly seconds: number,
+    private readonly max: number,
+    first = FIRST_TIMED_BATCH,
+  ) {
+    this.last = Math.max(1, Math.min(first, max));
+  }
+
+  get next(): number {
+    return this.last;
+  }
+
+  /** A batch of `vectors` took `ms` of link time, in a steady pipeline. */
+  observe(vectors: number, ms: number): void {
+    const perSecond = (vectors * 1000) / Math.max(ms, 1);
+    this.last = Math.max(1, Math.min(this.max, Math.round(perSecond * this.seconds), this.last * GROWTH));
+  }
 }
 
 /** Send load and fetch requests in one order that keeps both directions of the link busy. */
@@ -55,42 +94,51 @@ function interleave(loads: LinkJob<void>[], fetches: LinkJob<void>[]): { loaded:
 export async function streamBatches(client: BoardClient, source: VectorSource, options: StreamOptions): Promise<void> {
   const { vectorCapacity } = client.capabilities;
   const count = source.rows;
-  const size = Math.min(options.batchVectors, Math.floor(vectorCapacity / 2));
-  if (size < 1) throw new RangeError('the board has no room for two batches');
+  const half = Math.floor(vectorCapacity / 2);
+  if (half < 1) throw new RangeError('the board has no room for two batches');
+  const max = Math.min(options.maxBatchVectors ?? half, half);
+  const fixed = options.batchVectors === undefined ? null : Math.min(options.batchVectors, max);
+  const sizer = new BatchSizer(options.batchSeconds ?? 1, max);
+  const sizeNext = () => fixed ?? sizer.next;
   const repeat = options.repeat ?? 1;
   const start = options.startVector ?? 0;
-  const batches = Math.ceil((count - start) / size);
-  if (batches <= 0) return;
+  if (start >= count) return;
   const firstId = options.firstBatchId ?? 1;
-  const slotOf = (k: number) => (k % 2) * size;
-  const firstOf = (k: number) => start + k * size;
-  const countOf = (k: number) => Math.min(size, count - firstOf(k));
-  // read in order, once: batch k+1 is read while batch k's results come back
-  const batchVectors: Int32Array[] = [];
-  const loadsOf = (k: number) => {
-    batchVectors[k] = source.read(firstOf(k), countOf(k));
-    return client.vectorLoads(slotOf(k), batchVectors[k] as Int32Array, countOf(k));
+  const clock = options.clock ?? systemClock;
+  // batch k: its first vector and count are fixed when its vectors are read, just before they go out
+  const batches: { first: number; count: number; vectors: Int32Array }[] = [];
+  const loadsOf = (k: number, first: number) => {
+    const n = Math.min(sizeNext(), count - first);
+    const vectors = source.read(first, n);
+    batches[k] = { first, count: n, vectors };
+    return client.vectorLoads((k % 2) * half, vectors, n);
   };
 
-  await Promise.all(loadsOf(0).map((j) => j.send()));
-  let running: Promise<RunReport> = client.run(firstId, slotOf(0), countOf(0), repeat);
-  for (let k = 0; k < batches; k++) {
+  let sentAt = clock.now();
+  await Promise.all(loadsOf(0, start).map((j) => j.send()));
+  let running: Promise<RunReport> = client.run(firstId, 0, (batches[0] as { count: number }).count, repeat);
+  for (let k = 0; ; k++) {
     const report = await running;
-    const n = countOf(k);
-    const results = allocateResultBlock(0, n * repeat, options.layout.outputs, options.layout.planes);
-    const fetches = client.resultFetches(firstId + k, 0, n * repeat, options.layout, results);
-    const more = k + 1 < batches && !(options.shouldStop?.() ?? false);
-    const loads = more ? loadsOf(k + 1) : [];
+    const b = batches[k] as { first: number; count: number; vectors: Int32Array };
+    const results = allocateResultBlock(0, b.count * repeat, options.layout.outputs, options.layout.planes);
+    const fetches = client.resultFetches(firstId + k, 0, b.count * repeat, options.layout, results);
+    const nextFirst = b.first + b.count;
+    const more = nextFirst < count && !(options.shouldStop?.() ?? false);
+    const loads = more ? loadsOf(k + 1, nextFirst) : [];
     const { loaded, fetched } = interleave(loads, fetches);
     // the next burst starts once its vectors are on the board; it queues behind this batch's fetches
     if (more) {
-      running = Promise.all(loaded).then(() => client.run(firstId + k + 1, slotOf(k + 1), countOf(k + 1), repeat));
+      const next = batches[k + 1] as { count: number };
+      running = Promise.all(loaded).then(() => client.run(firstId + k + 1, ((k + 1) % 2) * half, next.count, repeat));
       running.catch(() => undefined); // a failure surfaces when the run is awaited, not as unhandled
     }
     await Promise.all(fetched);
-    const vectors = batchVectors[k] as Int32Array;
-    delete batchVectors[k];
-    await options.onBatch({ batch: firstId + k, first: firstOf(k), count: n, report, results, vectors });
+    // in a steady pipeline, the time between two batches' results is one batch's link time
+    const now = clock.now();
+    sizer.observe(b.count, now - sentAt);
+    sentAt = now;
+    delete batches[k];
+    await options.onBatch({ batch: firstId + k, first: b.first, count: b.count, report, results, vectors: b.vectors });
     if (!more) return;
   }
 }

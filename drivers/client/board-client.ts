@@ -133,6 +133,17 @@ export class BoardClient {
     return id.value;
   }
 
+  /**
+   * The board's boot id, drawn anew at every power-up and reboot: the same id before a set-up and
+   * after a batch's results proves that no reboot came between them.
+   */
+  async bootId(): Promise<number> {
+    const f = await this.pipe.request('BOOT?');
+    const id = Number(f[0]);
+    if (f.length !== 1 || !/^\d{1,10}$/.test(f[0] ?? '') || id < 1 || id > 0xffffffff) throw new IncompatibleBoardError(this.label, `bad BOOT? answer: ${f.join(' ')}`);
+    return id;
+  }
+
   async ping(): Promise<void> {
     await this.pipe.request('PING');
   }

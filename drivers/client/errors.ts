@@ -38,3 +38,11 @@ export class QueueFullError extends Error {
     this.name = 'QueueFullError';
   }
 }
+
+/** The board rebooted under a run: it lost its configuration, weights, vectors and results. */
+export class BoardRebootedError extends Error {
+  constructor(label: string, detail: string) {
+    super(`${label}: the board rebooted (${detail})`);
+    this.name = 'BoardRebootedError';
+  }
+}

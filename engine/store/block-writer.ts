@@ -8,8 +8,11 @@ import type { OpenOptions } from './open-store';
 import { StoreError } from './store-error';
 
 export interface BlockWriter {
-  /** Queue a block; resolves once the queue has room again (back-pressure). Rejects after a failed commit. */
-  write(runId: number, block: ResultBlockRecord, wire: WireLines | null): Promise<void>;
+  /**
+   * Queue a block; resolves once the queue has room again (back-pressure). Rejects after a failed
+   * commit. `onCommitted` is called once the block is in the database, blocks in order.
+   */
+  write(runId: number, block: ResultBlockRecord, wire: WireLines | null, onCommitted?: () => void): Promise<void>;
   /** Resolves when every queued block is committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -17,7 +20,10 @@ export interface BlockWriter {
 
 export function inlineBlockWriter(store: RunStore): BlockWriter {
   return {
-    write: async (runId, block, wire) => store.commitBlock(runId, block, wire),
+    write: async (runId, block, wire, onCommitted) => {
+      store.commitBlock(runId, block, wire);
+      onCommitted?.();
+    },
     flush: async () => undefined,
     close: async () => undefined,
   };
@@ -36,6 +42,8 @@ function transferables(b: ResultBlockRecord): ArrayBuffer[] {
 export function workerBlockWriter(path: string, options: OpenOptions = {}): BlockWriter {
   const worker = new Worker(new URL('./block-writer-worker.mjs', import.meta.url), { workerData: { path, options } });
   let queued = 0;
+  // the thread commits in order and answers each block once: the oldest callback is the one answered
+  const committed: (() => void)[] = [];
   let failure: Error | null = null;
   let waiters: (() => void)[] = [];
   const wake = () => {
@@ -45,7 +53,9 @@ export function workerBlockWriter(path: string, options: OpenOptions = {}): Bloc
   };
   worker.on('message', (r: Reply) => {
     queued--;
+    const onCommitted = committed.shift();
     if (r.kind === 'error') failure ??= new StoreError(path, r.message);
+    else onCommitted?.();
     wake();
   });
   worker.on('error', (e) => {
@@ -63,9 +73,10 @@ export function workerBlockWriter(path: string, options: OpenOptions = {}): Bloc
       check();
     });
   return {
-    async write(runId, block, wire) {
+    async write(runId, block, wire, onCommitted) {
       if (failure) throw failure;
       queued++;
+      committed.push(onCommitted ?? (() => undefined));
       worker.postMessage({ runId, block, wire }, transferables(block));
       await until(() => queued < MAX_QUEUED);
     },

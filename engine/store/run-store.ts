@@ -410,6 +410,15 @@ export class RunStore {
     return this.db.prepare(`SELECT at, kind, detail FROM events WHERE run_id = ? ORDER BY id`).all(runId) as { at: string; kind: string; detail: string | null }[];
   }
 
+  /** How far a run's committed blocks reach: the vectors they cover from 0, and the next block number. */
+  committedExtent(runId: number): { vectors: number; nextBlock: number } {
+    const r = this.db.prepare(`SELECT coalesce(max(first_vector + vectors), 0) AS vectors, coalesce(max(block) + 1, 0) AS nextBlock FROM result_blocks WHERE run_id = ?`).get(runId) as {
+      vectors: number;
+      nextBlock: number;
+    };
+    return r;
+  }
+
   /** Committed blocks of a run, in vector order, one at a time (memory stays flat). */
   *blocks(runId: number): Generator<ResultBlockRecord> {
     const rows = this.db.prepare(`SELECT * FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<Record<string, unknown>>;

@@ -1,0 +1,288 @@
+// Streaming an accepted run to its end.
+//
+// Nothing the board returns counts as silicon unless the board was in the configuration the run
+// asked for: before its first batch the run verifies the configuration (board-setup.ts), and a
+// batch is committed only if the board is still in the boot that set-up was verified in. A reboot
+// sets the board up again and a disconnect waits for the same board; both go on from the last
+// batch handed to the store.
+import { compareWithModel } from '../../shared/analysis/compare';
+import type { RunFiguresAccumulator } from '../../shared/analysis/run-figures';
+import { createDieModel } from '../../shared/model/evaluator';
+import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
+import type { ModeConfig } from '../../shared/model/modes';
+import type { DieProfile } from '../../shared/model/profile';
+import { resultLayout } from '../../shared/protocol/data-blocks';
+import { ERR } from '../../shared/protocol/payloads';
+import type { VectorSource } from '../../shared/workload/vector-source';
+import { streamBatches, type StreamedBatch } from '../../drivers/client/batch-stream';
+import { BoardDisconnectedError, BoardError, BoardRebootedError, BoardUnresponsiveError } from '../../drivers/client/errors';
+import type { PipeStats } from '../../drivers/client/request-pipe';
+import type { BoardConnection } from '../board/board-link';
+import { inlineBlockWriter } from '../store/block-writer';
+import type { BlockPower } from '../store/run-store';
+import { boardRunConfig, setUpBoard, type BoardSetup } from './board-setup';
+import { ProgressMeter } from './progress-meter';
+import type { RunControl } from './run-control';
+import type { Calibration } from './run-checks';
+import type { RunDeps, RunProgress, RunSummary } from './run-engine';
+
+const PROGRESS_EVERY_MS = 250;
+const RECONNECT_EVERY_MS = 200;
+/** a board that reboots this often without one batch in between is broken, not unlucky */
+const MAX_REBOOTS_IN_A_ROW = 5;
+/** board batch ids of each set-up start this far apart, so that no id meets results kept from before */
+const BATCH_ID_EPOCH = 1_000_000;
+
+/** What a run streams with, fixed when it starts (or is taken up again). */
+export interface ActiveRun {
+  readonly runId: number;
+  readonly guid: string;
+  readonly profile: DieProfile;
+  readonly config: ModeConfig;
+  readonly weights: IntMatrix;
+  readonly vectors: VectorSource;
+  readonly repeat: number;
+  readonly batchVectors: number | undefined;
+  readonly logWire: boolean;
+  readonly calibration: Calibration | null;
+  readonly sessionId: number | null;
+}
+
+/** The energy a burst drew on the compute rails, pJ: mW x us = nJ. */
+export function burstEnergyPj(p: BlockPower): number {
+  return (p.vddDigMw + p.vddAnaMw) * p.burstUs * 1000;
+}
+
+/** Everything a run or a taken-up run shares once it streams: set-up, batches, recovery, ending. */
+export async function drive(
+  run: ActiveRun,
+  start: { vectors: number; nextBlock: number },
+  figures: RunFiguresAccumulator,
+  first: BoardConnection,
+  deps: RunDeps,
+  control: RunControl,
+): Promise<RunSummary> {
+  const { store, clock } = deps;
+  const { runId, profile, repeat } = run;
+  const total = run.vectors.rows;
+  const model = createDieModel(profile, run.weights);
+  const runConfig = boardRunConfig(profile, run.config);
+  const layout = resultLayout(first.client.capabilities, runConfig);
+  const caps = first.client.capabilities;
+  const maxBatchVectors = Math.min(Math.floor(caps.vectorCapacity / 2), Math.floor(caps.resultCapacity / repeat));
+  const writer = deps.writer ?? inlineBlockWriter(store);
+  const meter = new ProgressMeter(clock, deps.progressEveryMs ?? PROGRESS_EVERY_MS, deps.onProgress, start.vectors);
+
+  let conn = first;
+  /** vectors handed to the store: the stream goes on from here */
+  let submitted = start.vectors;
+  /** vectors in the database: what the figures and the summary count */
+  let committed = start.vectors;
+  let block = start.nextBlock;
+  let epoch = 0;
+  let resumes = 0;
+  let reboots = 0;
+  let rebootsInARow = 0;
+  let setup: BoardSetup | null = null;
+  const link = linkTally();
+  const progress = (state: RunProgress['state'], force = false) =>
+    meter.report({ runId, vectorsDone: committed, vectorsTotal: total, state, live: figures.batchesSeen ? figures.figures() : null }, force);
+
+  const listen = (c: BoardConnection) => {
+    c.client.onBoot((identity) => store.event(runId, 'boot', `the board announced a boot: ${identity}`));
+    if (!deps.telemetryMs) return;
+    c.client.onTelemetry((t) => {
+      try {
+        store.telemetry(run.sessionId, t);
+      } catch {
+        // telemetry is best effort: a busy store must not stop the run
+      }
+    });
+  };
+
+  const prepare = async (c: BoardConnection): Promise<BoardSetup> => {
+    const s = await setUpBoard(c.client, runConfig, run.weights.data, deps.telemetryMs ?? 0);
+    c.wire.take(); // the set-up is not part of any batch
+    const cells = s.weightCellsDiffering ? `; ${s.weightCellsDiffering} weight cell(s) read back otherwise than written (stuck cells?)` : '';
+    store.event(runId, 'configured', `verified on boot ${s.bootId}: CFG? ${JSON.stringify(s.config)}; weights read back${cells}`);
+    return s;
+  };
+
+  const commit = async (b: StreamedBatch, bootId: number) => {
+    // the results count only if the board is still in the boot its configuration was verified in
+    const now = await conn.client.bootId();
+    if (now !== bootId) throw new BoardRebootedError(conn.client.label, `boot id ${bootId} at set-up, ${now} after batch ${b.batch}`);
+    const slice = intMatrix(b.count, profile.rows, b.vectors);
+    const expected = model.evaluate(slice, run.config, { codes: true });
+    // a calibration, when the run has one, corrects the measured codes per ADC column; the raw codes are stored
+    const cmp = compareWithModel(profile, model.geometry, expected, b.results, run.calibration);
+    const n = b.results.count * profile.outputs;
+    const rep = <A extends Float64Array | Uint8Array>(arr: ArrayLike<number>, out: A): A => {
+      for (let i = 0; i < n; i++) out[i] = arr[i % arr.length] as number;
+      return out;
+    };
+    const codes = new Int8Array(b.results.codes.length);
+    codes.set(b.results.codes);
+    const power: BlockPower = { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM };
+    const wire = conn.wire.take();
+    const end = b.first + b.count;
+    await writer.write(
+      runId,
+      {
+        block,
+        firstVector: b.first,
+        vectors: b.count,
+        repeat,
+        outputs: profile.outputs,
+        planes: model.geometry.planes,
+        digital: Int32Array.from(b.results.digital),
+        saliency: Int32Array.from(b.results.saliency),
+        level: b.results.level,
+        codes,
+        yhat: cmp.yhat,
+        modelYhat: rep(expected.yhat, new Float64Array(n)),
+        modelLevel: rep(expected.level, new Uint8Array(n)),
+        exact: rep(expected.exact, new Float64Array(n)),
+        summary: cmp,
+        power,
+      },
+      run.logWire ? wire : null,
+      () => {
+        committed = end;
+        figures.add(cmp, burstEnergyPj(power), power.dieTempC);
+        progress('running');
+      },
+    );
+    block++;
+    submitted = end;
+    rebootsInARow = 0;
+  };
+
+  const finish = async (ending: RunSummary['state'], why: string | null): Promise<RunSummary> => {
+    let state = ending;
+    let reason = why;
+    await conn.client.close().catch(() => undefined);
+    try {
+      await writer.flush(); // a run is finished when its last block is committed
+    } catch (e) {
+      state = 'failed';
+      reason = (e as Error).message;
+    }
+    // what the link went through over every connection: resends, NAKs, corrupt lines, timeouts
+    store.event(runId, 'link', JSON.stringify({ ...link.total(conn.client.stats), resumes, reboots }));
+    const summary: RunSummary = { runId, guid: run.guid, state, reason, vectors: committed, outputs: profile.outputs, ...figures.figures(), resumes, reboots };
+    store.setState(runId, state, reason, summary);
+    progress(state === 'interrupted' ? 'interrupted' : 'running', true);
+    return summary;
+  };
+
+  listen(conn);
+  try {
+    for (;;) {
+      try {
+        setup ??= await prepare(conn);
+        const bootId = setup.bootId;
+        epoch++;
+        await streamBatches(conn.client, run.vectors, {
+          layout,
+          batchVectors: run.batchVectors,
+          maxBatchVectors,
+          clock,
+          repeat,
+          startVector: submitted,
+          firstBatchId: epoch * BATCH_ID_EPOCH + 1,
+          onBatch: (b) => commit(b, bootId),
+          shouldStop: () => control.isPaused || control.aborted,
+        });
+        if (control.aborted) return await finish('aborted', 'aborted by the user');
+        if (submitted >= total) return await finish('completed', null);
+        // paused between batches: wait, then stream on from the last batch handed to the store
+        progress('paused', true);
+        store.event(runId, 'pause', `after ${submitted} vectors`);
+        await control.waitWhilePaused();
+        store.event(runId, 'resume', control.aborted ? 'to abort' : `from vector ${submitted}`);
+        if (control.aborted) return await finish('aborted', 'aborted by the user');
+      } catch (e) {
+        const fault = await classify(e, conn, setup);
+        if (fault === 'reboot') {
+          reboots++;
+          if (++rebootsInARow > MAX_REBOOTS_IN_A_ROW) throw new Error(`the board rebooted ${rebootsInARow} times without a batch in between; last: ${(e as Error).message}`);
+          store.event(runId, 'reboot', `${(e as Error).message}; setting the board up again and going on from vector ${submitted}`);
+          setup = null;
+          continue;
+        }
+        if (fault !== 'link') throw e;
+        const reason = (e as Error).message;
+        store.setState(runId, 'interrupted', reason);
+        store.event(runId, 'disconnect', reason);
+        progress('interrupted', true);
+        link.add(conn.client.stats);
+        await conn.client.close().catch(() => undefined);
+        const back = await reconnect(deps, control, (refused) => store.event(runId, 'refused', refused.message));
+        if (!back.conn) return await finish('interrupted', back.lastError ? `${reason}; the board was not found again: ${back.lastError.message}` : reason);
+        conn = back.conn;
+        listen(conn);
+        resumes++;
+        setup = null;
+        store.setState(runId, 'running', null);
+        store.event(runId, 'resume', `same board back; going on from vector ${submitted} (block ${block})`);
+      }
+    }
+  } catch (e) {
+    try {
+      await finish('failed', (e as Error).message);
+    } catch {
+      // the store itself failed: nothing more can be written; committed batches are intact
+    }
+    throw e;
+  }
+}
+
+/**
+ * What went wrong, for recovery: a reboot (set the board up again), a lost link (wait for the
+ * board), or anything else (the run fails). A refused RUN (not configured) or RES? (no results)
+ * is a reboot when the boot id has changed since the set-up.
+ */
+async function classify(e: unknown, conn: BoardConnection, setup: BoardSetup | null): Promise<'reboot' | 'link' | 'fatal'> {
+  if (e instanceof BoardRebootedError) return 'reboot';
+  if (e instanceof BoardDisconnectedError || e instanceof BoardUnresponsiveError) return 'link';
+  if (e instanceof BoardError && setup && (e.code === ERR.NOT_CONFIGURED || e.code === ERR.NO_RESULTS)) {
+    try {
+      return (await conn.client.bootId()) !== setup.bootId ? 'reboot' : 'fatal';
+    } catch (asked) {
+      return asked instanceof BoardDisconnectedError || asked instanceof BoardUnresponsiveError ? 'link' : 'fatal';
+    }
+  }
+  return 'fatal';
+}
+
+/** Link counters summed over every connection of a run. */
+function linkTally() {
+  const sum: Record<string, number> = {};
+  const addInto = (to: Record<string, number>, s: Readonly<PipeStats>) => {
+    for (const [k, v] of Object.entries(s)) if (typeof v === 'number') to[k] = (to[k] ?? 0) + v;
+    return to;
+  };
+  return {
+    /** a connection that has ended */
+    add: (s: Readonly<PipeStats>) => addInto(sum, s),
+    /** the ended connections with the current one */
+    total: (current: Readonly<PipeStats>) => addInto({ ...sum }, current),
+  };
+}
+
+async function reconnect(deps: RunDeps, control: RunControl, onRefused: (e: Error) => void): Promise<{ conn: BoardConnection | null; lastError: Error | null }> {
+  const until = deps.clock.now() + (deps.resumeWithinMs ?? 0);
+  let lastError: Error | null = null;
+  while (deps.clock.now() < until && !control.aborted) {
+    try {
+      return { conn: await deps.board.connect(), lastError: null };
+    } catch (e) {
+      // a different board where ours was is said once in the log, not at every retry
+      if ((e as Error).name === 'WrongBoardError' && (e as Error).message !== lastError?.message) onRefused(e as Error);
+      lastError = e as Error;
+      await new Promise<void>((r) => deps.clock.setTimeout(r, RECONNECT_EVERY_MS));
+    }
+  }
+  return { conn: null, lastError };
+}
