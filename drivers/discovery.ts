@@ -1,6 +1,8 @@
 // Finding boards: list the serial ports, and match a board by its identity (serial number, die
 // id), never by port name alone, so that reconnecting finds the same board on whatever port the
 // OS gave it this time.
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import type { Clock } from '../shared/clock';
 import type { BoardIdentity } from '../shared/protocol/payloads';
@@ -47,6 +49,35 @@ export function matches(id: BoardIdentity, want: BoardMatch): boolean {
   return (want.serial === undefined || id.serial === want.serial) && (want.dieId === undefined || id.dieId === want.dieId);
 }
 
+/** What one port said when asked who it is: a board's identity, or why there was none. */
+export interface PortAnswer {
+  readonly path: string;
+  readonly identity?: BoardIdentity;
+  readonly error?: string;
+}
+
+export function describeAnswer(a: PortAnswer): string {
+  return `${a.path}: ${a.identity ? `${a.identity.serial}/${a.identity.dieId}` : (a.error ?? 'no answer')}`;
+}
+
+function describeMatch(want: BoardMatch): string {
+  return [want.serial && `serial ${want.serial}`, want.dieId && `die ${want.dieId}`].filter(Boolean).join(', ') || 'any board';
+}
+
+/** No port carried the board; `answers` says what each port searched answered. */
+export class BoardNotFoundError extends DiscoveryError {
+  constructor(
+    readonly want: BoardMatch,
+    readonly answers: readonly PortAnswer[],
+    /** why the OS's port list could not be had, if it could not */
+    readonly listError?: string,
+  ) {
+    const lines = [...answers.map(describeAnswer), ...(listError ? [listError] : [])];
+    super(`no board with ${describeMatch(want)} among ${answers.length} port(s)${lines.length ? `:\n  ${lines.join('\n  ')}` : ''}`);
+    this.name = 'BoardNotFoundError';
+  }
+}
+
 export interface FoundBoard {
   readonly path: string;
   readonly client: BoardClient;
@@ -63,19 +94,45 @@ export async function findBoard(
   clock: Clock,
   timeoutMs = 300,
 ): Promise<FoundBoard> {
-  const seen: string[] = [];
+  const answers: PortAnswer[] = [];
   for (const path of candidates) {
     let client: BoardClient | null = null;
     try {
       client = new BoardClient(await open(path), { clock, timeoutMs, retries: 1 });
       const { identity } = await client.connect();
       if (matches(identity, want)) return { path, client };
-      seen.push(`${path}: ${identity.serial}/${identity.dieId}`);
+      answers.push({ path, identity });
     } catch (e) {
-      seen.push(`${path}: ${(e as Error).message}`);
+      answers.push({ path, error: (e as Error).message });
     }
     await client?.close().catch(() => undefined);
   }
-  const wanted = [want.serial && `serial ${want.serial}`, want.dieId && `die ${want.dieId}`].filter(Boolean).join(', ') || 'any board';
-  throw new DiscoveryError(`no board with ${wanted} among ${candidates.length} port(s)${seen.length ? `:\n  ${seen.join('\n  ')}` : ''}`);
+  throw new BoardNotFoundError(want, answers);
+}
+
+/**
+ * Ports of the same kind as `path`: the same folder and name stem followed by a number
+ * (/dev/ttyUSB*, /dev/ttyACM*, /dev/pts/N), where a device that re-enumerates comes back.
+ */
+export async function siblingPorts(path: string): Promise<string[]> {
+  const stem = /^(.*?)\d+$/.exec(basename(path))?.[1];
+  if (!isAbsolute(path) || stem === undefined) return [];
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  return names
+    .filter((n) => n !== basename(path) && n.startsWith(stem) && /^\d+$/.test(n.slice(stem.length)))
+    .sort((a, b) => Number(a.slice(stem.length)) - Number(b.slice(stem.length)))
+    .map((n) => join(dirname(path), n));
+}
+
+/**
+ * The given ports that exist, each with a stamp (inode, change time) that differs once the
+ * device node is made anew, as when a device re-enumerates or a pty number is reused.
+ */
+export async function stampPorts(paths: readonly string[]): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
+  for (const path of paths) {
+    const st = await stat(path).catch(() => null);
+    if (st) stamps.set(path, `${st.ino}:${st.ctimeMs}`);
+  }
+  return stamps;
 }
