@@ -1,5 +1,9 @@
 // osa-bench sim as a user runs it: a separate process, a device or port to open, a clean stop.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BoardClient } from '../../drivers/client/board-client';
@@ -49,6 +53,24 @@ function listen(transport: LineTransport) {
   return { lines, next };
 }
 
+/** A process that has ended (a zombie nobody reaped yet counts as ended). */
+function ended(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `condition` until it holds, failing after `limitMs`: a bound, not a wait. */
+async function eventually(condition: () => boolean, limitMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('osa-bench sim', () => {
   it('--pty prints a device the app opens with the serial driver, and stops cleanly on SIGTERM', async () => {
     const sim = await startSim(['--pty', '--baud', '0', '--die-seed', '4']);
@@ -92,6 +114,25 @@ describe('osa-bench sim', () => {
     sim.child.kill('SIGTERM');
     expect(await sim.exited).toBe(0);
     expect(sim.output.at(-1)).toBe('stopped (SIGTERM)');
+  });
+
+  it('--pty killed with SIGKILL takes socat with it, and the next start sweeps its folder', async () => {
+    const sim = await startSim(['--pty', '--baud', '0']);
+    const pid = sim.child.pid!;
+    const dirs = (await readdir(tmpdir())).filter((n) => n.startsWith(`osa-pty-${pid}-`));
+    expect(dirs).toHaveLength(1);
+    const dir = join(tmpdir(), dirs[0]!);
+    const socat = Number(await readFile(join(dir, 'socat.pid'), 'latin1'));
+    expect(ended(socat)).toBe(false);
+    sim.child.kill('SIGKILL');
+    await sim.exited;
+    // the kernel sends the parent-death signal as the simulator dies: 5 s is a generous bound
+    await eventually(() => ended(socat), 5000, `socat (pid ${socat}) ended after its simulator was killed`);
+    expect(existsSync(dir)).toBe(true); // a SIGKILL runs no clean-up
+    const next = await startSim(['--pty', '--baud', '0']);
+    expect(existsSync(dir)).toBe(false);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
   });
 
   it.each([
