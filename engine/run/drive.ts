@@ -225,7 +225,7 @@ export async function drive(
         resumes++;
         setup = null;
         store.setState(runId, 'running', null);
-        store.event(runId, 'resume', `same board back; going on from vector ${submitted} (block ${block})`);
+        store.event(runId, 'resume', `same board back${deps.board.lastPath ? ` on ${deps.board.lastPath}` : ''}; going on from vector ${submitted} (block ${block})`);
       }
     }
   } catch (e) {

@@ -136,7 +136,7 @@ describe('osa-bench runs', () => {
     expect(shown.session).toMatchObject({ operator: 'ada', bench: 'bench-3', ambient_c: 23.5, board_serial: 'SIM-0001', die_id: 'SIM-DIE-0001', ended_at: expect.any(String) });
     // the run records what its link went through; how a loaded machine fares is not this test's concern
     const link = JSON.parse((shown.events as { kind: string; detail: string }[]).find((e) => e.kind === 'link')!.detail) as Record<string, number>;
-    expect(Object.keys(link).sort()).toEqual(['corruptLines', 'duplicates', 'hostStalls', 'naks', 'resent', 'resumes', 'sent', 'timeouts']);
+    expect(Object.keys(link).sort()).toEqual(['corruptLines', 'duplicates', 'hostStalls', 'naks', 'reboots', 'resent', 'resumes', 'sent', 'timeouts']);
     expect(link.sent).toBeGreaterThan(0);
     expect((shown.blocks as unknown[]).length).toBe(1);
     const table = await cli('runs', 'list', '--db', db, '--tag', 'golden');
