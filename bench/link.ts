@@ -1,5 +1,7 @@
-// Benchmarks of the board link: codec speed, round trip through the pty, and link use when paced.
+// Benchmarks of the board link: codec speed, round trip through the pty, link use when paced, and
+// goodput over a noisy link.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
@@ -7,6 +9,7 @@ import { BoardClient } from '../drivers/client/board-client';
 import { streamBatches } from '../drivers/client/batch-stream';
 import { systemClock } from '../drivers/clock';
 import { parseDieConfig } from '../drivers/sim/die-config';
+import { NO_FAULTS, parseFaultSpec, type FaultSpec } from '../drivers/sim/faults';
 import { SimBoard } from '../drivers/sim/sim-board';
 import { inProcessPair } from '../drivers/transport/in-process';
 import type { LineTransport } from '../drivers/transport/line-transport';
@@ -143,4 +146,64 @@ export async function benchLinkUse(): Promise<void> {
     ['vectors/s at this baud rate', n / r.seconds, ''],
     ['target: steady state busy (%)', 90, (100 * r.steadyBusyMs) / (r.steadySeconds * 1000) >= 90 ? 'met' : 'NOT met'],
   ]);
+}
+
+/** A die with no analog noise or mismatch: its results depend on the vectors only, so runs compare bit for bit. */
+const IDEAL_DIE = { adcNoise: 0, columnGainSigma: 0, columnOffsetSigma: 0, processSigma: 0, powerNoise: 0 };
+
+/** Stream `n` vectors through an ideal in-process board behind a paced, faulty wire; a digest of every result. */
+async function noisyStream(faults: FaultSpec, n: number, baud: number) {
+  const board = new SimBoard({ die: parseDieConfig(IDEAL_DIE), clock: systemClock, link: { baud, latencyMs: 0 }, faults });
+  const pair = inProcessPair();
+  board.attach(pair.board);
+  const w = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: n, seed: 1 });
+  const client = new BoardClient(pair.host, { clock: systemClock });
+  const digest = createHash('sha256');
+  let vectors = 0;
+  const t0 = performance.now();
+  try {
+    await client.connect();
+    await client.configure(OSA);
+    await client.writeWeights(w.weights.data);
+    await streamBatches(client, matrixSource(w.vectors), {
+      layout: resultLayout(client.capabilities, OSA),
+      batchVectors: 4096,
+      onBatch: (b) => {
+        vectors += b.count;
+        for (const a of [b.results.digital, b.results.saliency, b.results.level, b.results.codes]) digest.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      },
+    });
+  } catch (e) {
+    console.error(`  ${(e as Error).message}`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const stats = { ...client.stats };
+  const wire = { toBoard: { ...board.toBoard }, toHost: { ...board.toHost } };
+  await client.close();
+  board.stop();
+  return { vectors, seconds, digest: digest.digest('hex'), stats, wire };
+}
+
+export async function benchNoisy(n = 20_000): Promise<void> {
+  const baud = 3_000_000;
+  const clean = await noisyStream(NO_FAULTS, n, baud);
+  const rows: [string, number, string][] = [['clean link (vectors/s)', clean.vectors / clean.seconds, `${n} relu vectors, osa, batches of 4096, ideal die, in-process board at ${baud} baud 8N1`]];
+  const cases: [string, string, number | null][] = [
+    ['corrupt-bytes=1e-5', 'corrupt-bytes=1e-5,seed=1', 0.8],
+    ['corrupt-bytes=1e-4', 'corrupt-bytes=1e-4,seed=1', null],
+    ['corrupt=0.2,drop=0.05', 'corrupt=0.2,drop=0.05,seed=1', null],
+  ];
+  for (const [name, spec, target] of cases) {
+    const r = await noisyStream(parseFaultSpec(spec), n, baud);
+    const ratio = r.vectors / r.seconds / (clean.vectors / clean.seconds);
+    const same = r.vectors === n && r.digest === clean.digest;
+    const lines = `wire bytes per vector: to board ${Math.round(r.wire.toBoard.bytes / n)}, to host ${Math.round(r.wire.toHost.bytes / n)}`;
+    rows.push(
+      [`${name} (vectors/s)`, r.vectors / r.seconds, `${r.vectors}/${n} vectors, results ${same ? 'bit-identical to the clean run' : 'DIFFER from the clean run'}`],
+      [`${name} / clean`, ratio, target === null ? 'must complete' : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`],
+      [`${name} resends`, r.stats.resent, `timeouts ${r.stats.timeouts}, NAKs ${r.stats.naks}, corrupt lines ${r.stats.corruptLines}; ${lines}`],
+    );
+  }
+  rows.push(['clean resends', clean.stats.resent, `wire bytes per vector: to board ${Math.round(clean.wire.toBoard.bytes / n)}, to host ${Math.round(clean.wire.toHost.bytes / n)}`]);
+  report('noisy', rows);
 }

@@ -1,5 +1,5 @@
 // npm run bench -- [name ...]: runs the named benchmarks (all when none is named).
-import { benchCodec, benchLinkUse, benchRoundTrip } from './link';
+import { benchCodec, benchLinkUse, benchNoisy, benchRoundTrip } from './link';
 import { benchModel } from './model';
 import { benchEngine, benchMemory } from './engine';
 
@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   codec: benchCodec,
   roundtrip: benchRoundTrip,
   'link-use': benchLinkUse,
+  noisy: () => benchNoisy(),
   engine: benchEngine,
   memory: () => benchMemory(),
 };

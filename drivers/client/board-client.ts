@@ -48,9 +48,12 @@ export interface LinkJob<T> {
 /** Room on a line for the seq, verb, arguments and CRC around the data. */
 const LINE_OVERHEAD = 96;
 
-/** How many items of `itemBytes` (before base64) fit one line of `maxLine` bytes; at least one. */
-function itemsPerLine(maxLine: number, itemBytes: number): number {
-  return Math.max(1, Math.floor(((maxLine - LINE_OVERHEAD) * 3) / 4 / itemBytes));
+/**
+ * How many items of `itemBytes` (before base64) go on one line: as many as fit the length the
+ * link's error rate calls for (the board's `maxLine` on a clean link, less on a noisy one); at least one.
+ */
+function itemsPerLine(budget: RequestPipe['lineBudget'], maxLine: number, itemBytes: number): number {
+  return Math.max(1, Math.floor(((budget.lineBytes(maxLine, LINE_OVERHEAD) - LINE_OVERHEAD) * 3) / 4 / itemBytes));
 }
 
 export class BoardClient {
@@ -165,7 +168,7 @@ export class BoardClient {
     const { rows, outputs, weightBits, maxLine } = this.capabilities;
     if (weights.length !== rows * outputs) throw new RangeError(`weights hold ${weights.length} values, the die needs ${rows} x ${outputs}`);
     const fmt = weightFormat(weightBits);
-    const perLine = itemsPerLine(maxLine, outputs * fmt.bytes);
+    const perLine = itemsPerLine(this.pipe.lineBudget, maxLine, outputs * fmt.bytes);
     const jobs: Promise<unknown>[] = [];
     for (let r = 0; r < rows; r += perLine) {
       const n = Math.min(perLine, rows - r);
@@ -178,7 +181,7 @@ export class BoardClient {
   async readWeights(): Promise<Int32Array> {
     const { rows, outputs, weightBits, maxLine } = this.capabilities;
     const fmt = weightFormat(weightBits);
-    const perLine = itemsPerLine(maxLine, outputs * fmt.bytes);
+    const perLine = itemsPerLine(this.pipe.lineBudget, maxLine, outputs * fmt.bytes);
     const out = new Int32Array(rows * outputs);
     const jobs: Promise<void>[] = [];
     for (let r = 0; r < rows; r += perLine) {
@@ -209,7 +212,7 @@ export class BoardClient {
     if (slot < 0 || slot + count > vectorCapacity) throw new RangeError(`slots ${slot}..${slot + count - 1} exceed the board's vector memory (${vectorCapacity})`);
     if (vectors.length < count * rows) throw new RangeError(`${vectors.length} inputs hold fewer than ${count} vectors of ${rows}`);
     const fmt = vectorFormat(inputBits);
-    const perLine = itemsPerLine(maxLine, rows * fmt.bytes);
+    const perLine = itemsPerLine(this.pipe.lineBudget, maxLine, rows * fmt.bytes);
     const jobs: LinkJob<void>[] = [];
     for (let v = 0; v < count; v += perLine) {
       const n = Math.min(perLine, count - v);
@@ -257,7 +260,7 @@ export class BoardClient {
   /** The RES? requests that fill `block` with results of a batch, one per line, not yet sent. */
   resultFetches(batch: number, from: number, count: number, layout: ResultLayout, block: ResultBlock): LinkJob<void>[] {
     const { maxLine } = this.capabilities;
-    const perLine = itemsPerLine(maxLine, layout.maxVectorBytes);
+    const perLine = itemsPerLine(this.pipe.lineBudget, maxLine, layout.maxVectorBytes);
     const jobs: LinkJob<void>[] = [];
     for (let v = 0; v < count; v += perLine) {
       const n = Math.min(perLine, count - v);

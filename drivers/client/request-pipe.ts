@@ -7,21 +7,30 @@
 //  - silence while requests are outstanding, past the timeout, resends the oldest;
 //  - an answer for a seq no longer outstanding is a duplicate (the board replays answers to
 //    resends from a cache) and is dropped.
-// `retries` + 1 timeouts in a row with no answer, or one request resent more than `retries` times,
-// make the board unresponsive: everything outstanding fails at once and no queue grows behind a
-// board that hangs with its port open. A watchdog that fires long after its deadline means the
-// host, not the board, stood still (see arm()).
+// A noisy link makes resends routine, so resends alone never condemn the board. It is declared
+// unresponsive when nothing at all is heard from it for `retries` + 1 timeouts in a row (each
+// twice as long as the one before, up to a cap: a slow or busy wire is not flooded with copies),
+// or when one request has been resent `maxResends` times (a board that only NAKs, a link that
+// garbles everything: a storm that must end). Then everything outstanding fails at once and no
+// queue grows behind a board that hangs with its port open. A watchdog that fires long after its
+// deadline means the host, not the board, stood still (see arm()).
+// Each round trip, with how often it failed, feeds `lineBudget`: the line length to use next.
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { encodeRequest, MAX_SEQ, parseBoardLine, type BoardLine } from '../../shared/protocol/frame';
 import type { LineTransport } from '../transport/line-transport';
 import { BoardDisconnectedError, BoardError, BoardUnresponsiveError, QueueFullError } from './errors';
+import { LineBudget } from './line-budget';
 
 export interface RequestPipeOptions {
   readonly clock: Clock;
-  /** silence (no answer of any kind) that makes the oldest request be resent */
+  /** silence (nothing heard from the board) that makes the oldest request be resent */
   readonly timeoutMs?: number;
-  /** resends of one request before the board is declared unresponsive */
+  /** timeouts in a row, less one, with nothing heard, before the board is declared unresponsive */
   readonly retries?: number;
+  /** the longest timeout, which doubles with each silent one (default 4 x timeoutMs) */
+  readonly maxTimeoutMs?: number;
+  /** resends of one request, for any reason, before the board is declared unresponsive */
+  readonly maxResends?: number;
   /** requests waiting for a window slot, at most */
   readonly maxQueued?: number;
 }
@@ -37,6 +46,13 @@ export interface PipeStats {
   hostStalls: number;
 }
 
+/** Bytes put on the wire, terminators included (kept apart from PipeStats, whose keys a run records). */
+export interface PipeVolume {
+  bytesSent: number;
+  /** of which resends */
+  bytesResent: number;
+}
+
 interface Request {
   readonly verb: string;
   readonly args: readonly (string | number)[];
@@ -50,11 +66,15 @@ interface Request {
 }
 
 const MAX_STALLS_IN_A_ROW = 3;
+const DEFAULT_MAX_RESENDS = 32;
 
 export type PipeState = 'open' | 'unresponsive' | 'closed';
 
 export class RequestPipe {
   readonly stats: PipeStats = { sent: 0, resent: 0, naks: 0, corruptLines: 0, duplicates: 0, timeouts: 0, hostStalls: 0 };
+  readonly volume: PipeVolume = { bytesSent: 0, bytesResent: 0 };
+  /** the link's error rate, learnt from round trips, and the line length it calls for */
+  readonly lineBudget = new LineBudget();
   /** requests in flight at most; 1 until the board has told its window */
   window = 1;
   private state: PipeState = 'open';
@@ -63,13 +83,15 @@ export class RequestPipe {
   private readonly waiting: Request[] = [];
   private nextSeq = 0;
   private watchdog: TimerHandle | null = null;
-  /** timeouts in a row with no answer of any kind in between */
+  /** timeouts in a row with nothing heard from the board in between; also the backoff exponent */
   private silentTimeouts = 0;
   /** late watchdogs in a row forgiven as host stalls; bounded so a starved host still sees a hang */
   private stallsInARow = 0;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly maxTimeoutMs: number;
+  private readonly maxResends: number;
   private readonly maxQueued: number;
   private readonly eventListeners: ((line: Extract<BoardLine, { kind: 'event' }>) => void)[] = [];
   private readonly stateListeners: ((state: PipeState, error: Error) => void)[] = [];
@@ -81,6 +103,8 @@ export class RequestPipe {
     this.clock = options.clock;
     this.timeoutMs = options.timeoutMs ?? 500;
     this.retries = options.retries ?? 3;
+    this.maxTimeoutMs = Math.max(this.timeoutMs, options.maxTimeoutMs ?? 4 * this.timeoutMs);
+    this.maxResends = options.maxResends ?? DEFAULT_MAX_RESENDS;
     this.maxQueued = options.maxQueued ?? 10_000;
     transport.onLine((line) => this.onLine(line));
     transport.onClose((reason) => this.fail('closed', new BoardDisconnectedError(transport.label, reason)));
@@ -118,15 +142,19 @@ export class RequestPipe {
     this.fail('closed', new BoardDisconnectedError(this.transport.label, 'closed by this side'));
   }
 
-  private pump(): void {
+  /** Send what the window allows; `answered`: the board just answered, a fresh deadline is due. */
+  private pump(answered = false): void {
+    let sent = false;
     while (this.state === 'open' && this.outstanding.length < this.window && this.waiting.length > 0) {
       const r = this.waiting.shift() as Request;
       r.seq = this.allocateSeq();
       r.line = encodeRequest(r.seq, r.verb, r.args);
       this.transmit(r);
       this.stats.sent++;
+      sent = true;
     }
-    this.arm();
+    // a request that only joins the queue is no news from the board: the deadline stands
+    if (sent || answered || !this.watchdog) this.arm();
   }
 
   private allocateSeq(): number {
@@ -139,6 +167,7 @@ export class RequestPipe {
 
   private transmit(r: Request): void {
     this.outstanding.push(r);
+    this.volume.bytesSent += r.line.length + 1;
     try {
       this.transport.send(r.line);
     } catch (e) {
@@ -148,12 +177,13 @@ export class RequestPipe {
 
   /** Send `r` again; it now waits behind everything sent before. */
   private resend(r: Request, why: string): void {
-    r.attempts++;
-    if (r.attempts > this.retries) {
-      this.fail('unresponsive', new BoardUnresponsiveError(this.transport.label, `${r.verb} resent ${this.retries} times, last for ${why}`));
+    if (r.attempts >= this.maxResends) {
+      this.fail('unresponsive', new BoardUnresponsiveError(this.transport.label, `${r.verb} resent ${r.attempts} times, last for ${why}`));
       return;
     }
+    r.attempts++;
     this.stats.resent++;
+    this.volume.bytesResent += r.line.length + 1;
     this.outstanding.splice(this.outstanding.indexOf(r), 1);
     this.transmit(r);
   }
@@ -162,7 +192,9 @@ export class RequestPipe {
     if (this.watchdog) this.clock.clearTimeout(this.watchdog);
     this.watchdog = null;
     if (this.state !== 'open' || this.outstanding.length === 0) return;
-    const wait = this.timeoutMs + this.outstanding.reduce((s, r) => s + r.extraMs, 0);
+    // backoff: each silent timeout doubles the next, so resends do not pile onto a slow wire
+    const silence = Math.min(this.maxTimeoutMs, this.timeoutMs * 2 ** this.silentTimeouts);
+    const wait = silence + this.outstanding.reduce((s, r) => s + r.extraMs, 0);
     const due = this.clock.now() + wait;
     this.watchdog = this.clock.setTimeout(() => {
       this.watchdog = null;
@@ -180,10 +212,10 @@ export class RequestPipe {
       this.stats.timeouts++;
       // silence, however many requests are outstanding: the board, not one request, is lost
       if (++this.silentTimeouts > this.retries) {
-        this.fail('unresponsive', new BoardUnresponsiveError(this.transport.label, `no answer to ${this.retries + 1} timeouts of ${this.timeoutMs} ms in a row`));
+        this.fail('unresponsive', new BoardUnresponsiveError(this.transport.label, `nothing heard for ${this.retries + 1} timeouts in a row, the last of ${silence} ms`));
         return;
       }
-      this.resend(oldest, `no answer in ${this.timeoutMs} ms`);
+      this.resend(oldest, `no answer in ${silence} ms`);
       this.arm();
     }, wait);
   }
@@ -192,8 +224,10 @@ export class RequestPipe {
     if (this.state !== 'open') return;
     const parsed = parseBoardLine(line);
     if (!parsed.ok) {
-      // unreadable: if it was an answer, the next answer reveals the gap, or the watchdog fires
+      // unreadable: if it was an answer, the next answer reveals the gap, or the watchdog fires.
+      // Still, the board spoke: on a noisy link a garbled answer is not silence.
       this.stats.corruptLines++;
+      this.silentTimeouts = 0;
       return;
     }
     const msg = parsed.value;
@@ -221,9 +255,10 @@ export class RequestPipe {
     for (const lost of this.outstanding.slice(0, at)) this.resend(lost, 'a later answer came first');
     if (this.state !== 'open') return;
     this.outstanding.splice(this.outstanding.indexOf(r), 1);
+    this.lineBudget.record(r.line.length + 1 + line.length + 1, r.attempts);
     if (msg.kind === 'ok') r.resolve(msg.fields);
     else r.reject(new BoardError(msg.code, msg.text, r.verb));
-    this.pump();
+    this.pump(true);
   }
 
   private fail(state: 'unresponsive' | 'closed', error: Error): void {
