@@ -15,7 +15,6 @@ import {
   vectorFormat,
   weightFormat,
   type Encoding,
-  type ResultBlock,
   type ResultLayout,
 } from '../../shared/protocol/data-blocks';
 import { crc32Ascii } from '../../shared/protocol/crc32';
@@ -33,7 +32,7 @@ import {
   type BoardRunConfig,
   type RunReport,
 } from '../../shared/protocol/payloads';
-import type { SimDie } from './silicon';
+import type { LazyRun, SimDie } from './silicon';
 
 export const SIM_FIRMWARE_VERSION = '1.0.0';
 const REPLAY_CACHE = 256;
@@ -81,7 +80,8 @@ export class SimFirmware {
   private config!: BoardRunConfig;
   private weightsLoaded = false;
   private vectors!: Int32Array;
-  private results = new Map<number, { block: ResultBlock; layout: ResultLayout }>();
+  /** kept batches: their results are evaluated by RES? (null: none produced), from vector slots..slots+count-1 */
+  private results = new Map<number, { run: LazyRun | null; slots: [number, number]; total: number; layout: ResultLayout }>();
   private replay = new Map<number, { crc: number; answer: string }>();
   private queue: string[] = [];
   private running: RunningBurst | null = null;
@@ -352,6 +352,8 @@ export class SimFirmware {
     // by hand (D, one vector) a person may type fewer than N inputs: the rest are zero
     const data = decodeInts(args[3] ?? '', enc, count * rows, vectorFormat(inputBits), enc === 'D' && count === 1);
     if (!data.ok) throw new CommandError(ERR.BAD_DATA, `vectors: ${data.error}`);
+    // a batch not fully evaluated still reads the vectors it ran: it takes a copy before they change
+    for (const kept of this.results.values()) if (kept.run && !kept.run.complete && kept.slots[0] < slot + count && slot < kept.slots[1]) kept.run.keepVectors();
     this.vectors.set(data.value, slot * rows);
     return { ok: [slot, count] };
   }
@@ -394,11 +396,10 @@ export class SimFirmware {
     const done = aborted ? Math.min(total, Math.floor((total * (this.clock.now() - b.startedAt)) / b.burstMs)) : total;
     const rows = this.capabilities.rows;
     const vectors = this.vectors.subarray(b.slot * rows, (b.slot + b.count) * rows);
-    const run =
-      done > 0
-        ? this.die.run(vectors, b.count, done, b.config)
-        : { results: allocateResultBlock(0, 0, this.capabilities.outputs, this.die.geometry.planes), ...this.die.burstPower(0, { VDD_DIG: 0, VDD_ANA: 0, VDD_SRAM: 0 }) };
-    this.results.set(b.batch, { block: run.results, layout: resultLayout(this.capabilities, b.config) });
+    // the report now, the results when RES? asks for them: no answer waits for the whole die model
+    const lazy = done > 0 ? this.die.startRun(vectors, b.count, done, b.config) : null;
+    const run = lazy ?? this.die.burstPower(0, { VDD_DIG: 0, VDD_ANA: 0, VDD_SRAM: 0 });
+    this.results.set(b.batch, { run: lazy, slots: [b.slot, b.slot + b.count], total: done, layout: resultLayout(this.capabilities, b.config) });
     while (this.results.size > KEPT_BATCHES) this.results.delete(this.results.keys().next().value as number);
     const report: RunReport = { batch: b.batch, vectors: done, aborted, burstUs: run.burstUs, dieTempC: run.dieTempC, railMw: run.railMw };
     const answer: Answer = { ok: formatRunReport(report) };
@@ -410,10 +411,13 @@ export class SimFirmware {
     const batch = this.uint(args[0], 'batch', 0xffffffff);
     const kept = this.results.get(batch);
     if (!kept) throw new CommandError(ERR.NO_RESULTS, `no results for batch ${batch} (the board keeps the last ${KEPT_BATCHES})`);
-    const from = this.uint(args[1], 'first vector', kept.block.count);
-    const count = this.uint(args[2], 'vector count', kept.block.count);
-    if (from + count > kept.block.count) throw new CommandError(ERR.BAD_PARAMETER, `vectors ${from}..${from + count - 1} exceed the ${kept.block.count} results of batch ${batch}`);
-    const data = encodeResults(kept.block, from, count, kept.layout, enc);
+    const from = this.uint(args[1], 'first vector', kept.total);
+    const count = this.uint(args[2], 'vector count', kept.total);
+    if (from + count > kept.total) throw new CommandError(ERR.BAD_PARAMETER, `vectors ${from}..${from + count - 1} exceed the ${kept.total} results of batch ${batch}`);
+    // the result line is at most MAX_LINE, so a RES? evaluates at most a chunk or two of the die model
+    if (count * this.capabilities.outputs * 3 > MAX_LINE) throw new CommandError(ERR.OVERFLOW, `${count} results do not fit one line; ask for fewer`);
+    const block = kept.run ? kept.run.block(from, count) : allocateResultBlock(0, 0, this.capabilities.outputs, this.die.geometry.planes);
+    const data = encodeResults(block, 0, count, kept.layout, enc);
     if (data.length + 64 > MAX_LINE) throw new CommandError(ERR.OVERFLOW, `${count} results do not fit one line; ask for fewer`);
     return { ok: [batch, from, count, enc, data] };
   }
