@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDieConfig } from '../../drivers/sim/die-config';
 import { SimFirmware } from '../../drivers/sim/firmware';
 import { SimDie } from '../../drivers/sim/silicon';
-import { encodeRequest, parseBoardLine } from '../../shared/protocol/frame';
+import { encodeOk, encodeRequest, parseBoardLine } from '../../shared/protocol/frame';
 import { FakeClock } from '../support/fake-clock';
 
 function firmware() {
@@ -92,5 +92,17 @@ describe('CFG', () => {
     ask('CFG MODE=dcim');
     expect(ask('RUN 1 0 1')[0]).toMatch(/^OK BATCH=1 N=1 STATE=DONE/);
     expect(ask('RES? 1 0 1')).toEqual([`OK 1 0 1 D ${Array.from({ length: 8 }, () => '3:0:0:').join(';')}`]);
+  });
+});
+
+describe('blank lines', () => {
+  it.each([
+    ['framed', false],
+    ['terminal', true],
+  ])('get no answer in %s mode: an empty line is not a line (a host would resend on a NAK for a stray LF)', (_, terminal) => {
+    const { ask } = firmware();
+    if (terminal) ask('TERM ON');
+    for (const blank of ['', '\r', '   ', ' \t ']) expect(ask(blank)).toEqual([]);
+    expect(ask(terminal ? 'PING' : encodeRequest(4, 'PING'))).toEqual([terminal ? 'OK' : encodeOk(4)]);
   });
 });
