@@ -199,6 +199,9 @@ export class SimFirmware {
       this.terminal = true;
       return this.send('OK TERM ON');
     }
+    // a person who typed *IDN? learns what the instrument is, not just that it wants a CRC; a host
+    // always frames it, so no session opens and the replay cache stays
+    if (line.trim().toUpperCase() === '*IDN?') return this.send(`OK ${formatIdentity(this.identity)}`);
     if (line.length > MAX_LINE) {
       const seq = /^(\d{1,5}) /.exec(line)?.[1];
       return this.send(seq !== undefined ? encodeErr(Number(seq), ERR.LINE_TOO_LONG, `line too long (max ${MAX_LINE})`) : encodeNak('line too long'));

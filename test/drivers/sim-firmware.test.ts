@@ -106,3 +106,21 @@ describe('blank lines', () => {
     expect(ask(terminal ? 'PING' : encodeRequest(4, 'PING'))).toEqual([terminal ? 'OK' : encodeOk(4)]);
   });
 });
+
+describe('a bare *IDN? in framed mode', () => {
+  it.each(['*IDN?', '*idn?', ' *IDN? \r'])('%j is answered with the plain identity, and the board stays framed', (typed) => {
+    const { ask } = firmware();
+    expect(ask(typed)).toEqual([expect.stringMatching(/^OK OSA-BENCH-SIM,SIM-0001,1\.0\.0,sim[0-9a-f]{8},SIM-DIE-0001,1$/)]);
+    expect(ask('PING')[0]).toMatch(/^- NAK no CRC\*/);
+    expect(ask(encodeRequest(1, 'PING'))).toEqual([encodeOk(1)]);
+  });
+
+  it('does not open a session: a resend after it is still answered from the replay cache', () => {
+    const { ask } = firmware();
+    const run = encodeRequest(3, 'RUN', [7, 0, 1]);
+    ask(encodeRequest(1, 'WGT', [0, 1, 'D', '1,2,3,4,5,6,7,8']));
+    const [first] = ask(run);
+    ask('*IDN?');
+    expect(ask(run)).toEqual([first]);
+  });
+});
