@@ -1,10 +1,16 @@
 // npm run bench -- [name ...]: runs the named benchmarks (all when none is named).
 import { benchCodec, benchLinkUse, benchNoisy, benchRoundTrip } from './link';
 import { benchModel } from './model';
+import { benchModelProcess } from './model-process';
 import { benchEngine, benchMemory } from './engine';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
-  model: () => benchModel({ vectors: 100_000, oracleVectors: 300 }),
+  model: () => {
+    benchModel({ vectors: 100_000, oracleVectors: 300 });
+    benchModelProcess({ sizes: [50_000, 500_000], runs: 3 });
+  },
+  'model-kernel': () => benchModel({ vectors: 100_000, oracleVectors: 300 }),
+  'model-process': () => benchModelProcess({ sizes: [50_000, 500_000], runs: 3 }),
   codec: benchCodec,
   roundtrip: benchRoundTrip,
   'link-use': benchLinkUse,

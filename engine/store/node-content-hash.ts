@@ -1,12 +1,19 @@
-// The content hash of shared/workload/content-hash.ts with Node's native SHA-256: the same
-// canonical encoding (header, then int32 little-endian), so the same hash, at native speed.
+// The content hash of shared/workload/content-hash.ts with Node's native SHA-256 (OpenSSL, with
+// the CPU's SHA instructions where it has them): the same canonical encoding, so the same hash,
+// at native speed. shared/ cannot import node:crypto itself, so it is injected from here.
 import { createHash } from 'node:crypto';
+import { contentHash, createContentHasher, type ContentHasher, type Sha256Factory } from '../../shared/workload/content-hash';
+import type { IntMatrix } from '../../shared/model/matrix';
 
-export function nodeContentHasher(rows: number, cols: number): { update(values: Int32Array): void; digest(): string } {
-  const h = createHash('sha256').update(`osa-bench:int32le:${rows}x${cols}\n`, 'latin1');
-  return {
-    // the store only runs on little-endian hosts (run-store.ts): the array's bytes are the encoding
-    update: (values) => void h.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
-    digest: () => `sha256:${h.digest('hex')}`,
-  };
+export const nodeSha256: Sha256Factory = () => {
+  const h = createHash('sha256');
+  return { update: (bytes) => void h.update(bytes), digestHex: () => h.digest('hex') };
+};
+
+export function nodeContentHasher(rows: number, cols: number): ContentHasher {
+  return createContentHasher(rows, cols, nodeSha256);
+}
+
+export function nodeContentHash(m: IntMatrix): string {
+  return contentHash(m, nodeSha256);
 }
