@@ -104,38 +104,55 @@ export function addRunCommand(program: Command, io: CliIo): void {
       const link = await boardLinkFor(address, profile, { die: o.die, baud: o.simBaud, faults: o.faults ? parseFaultSpec(o.faults) : undefined });
       const dbPath = o.db ?? defaultDatabasePath();
       const storeOptions = { maxBytes: o.dbLimitMb === undefined ? undefined : o.dbLimitMb * 1_000_000 };
-      const { store, recovered } = openRunStore(dbPath, storeOptions);
-      const writer = workerBlockWriter(dbPath, storeOptions);
-      const sessionId = startSession(store, o);
+      // Each thing opened is released in reverse order whatever fails after it: a writer thread
+      // left running (a store locked at start) kept the process alive for ever.
+      const release: (() => unknown)[] = [() => link.dispose()];
       const reporter = new ProgressReporter(io.stderr);
-      if (recovered.length > 0) reporter.line(`marked ${recovered.length} run(s) left running by a process that is gone as interrupted: ${recovered.join(', ')}`);
-      const control = new RunControl();
-      let interrupts = 0;
-      const onSignal = () => {
-        if (++interrupts > 1) process.exit(130);
-        reporter.line('stopping after the batch in hand (Ctrl-C again to quit at once)');
-        control.abort();
-      };
-      process.on('SIGINT', onSignal);
-      const giveBackTerminal = listenForRunKeys(io.stdin, {
-        togglePause: () => {
-          if (control.isPaused) {
-            reporter.line('resuming');
-            control.resume();
-          } else {
-            reporter.line('pausing after the batch in hand (p to resume)');
-            control.pause();
-          }
-        },
-        stop: () => {
-          reporter.line('stopping after the batch in hand');
-          control.abort();
-        },
-        interrupt: onSignal,
-      });
-      if (giveBackTerminal) reporter.line(RUN_KEYS_HELP);
+      let started = false;
       let summary: RunSummary;
       try {
+        const { store, recovered } = openRunStore(dbPath, storeOptions);
+        release.push(() => store.close());
+        const sessionId = startSession(store, o);
+        // a full or locked store: the run's own error says so; the session just keeps no end time
+        release.push(() => store.endSession(sessionId));
+        const writer = workerBlockWriter(dbPath, storeOptions);
+        release.push(() => writer.close());
+        release.push(() => reporter.done());
+        if (recovered.length > 0) reporter.line(`marked ${recovered.length} run(s) left running by a process that is gone as interrupted: ${recovered.join(', ')}`);
+        const control = new RunControl();
+        let interrupts = 0;
+        // SIGTERM (kill, a service manager) stops as Ctrl-C does, so the run ends 'aborted', not 'running'
+        const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+          if (++interrupts > 1) process.exit(signal === 'SIGTERM' ? 143 : 130);
+          reporter.line(`stopping after the batch in hand (${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'} again to quit at once)`);
+          control.abort();
+        };
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+          process.on(signal, onSignal);
+          release.push(() => process.off(signal, onSignal));
+        }
+        const giveBackTerminal = listenForRunKeys(io.stdin, {
+          togglePause: () => {
+            if (control.isPaused) {
+              reporter.line('resuming');
+              control.resume();
+            } else {
+              reporter.line('pausing after the batch in hand (p to resume)');
+              control.pause();
+            }
+          },
+          stop: () => {
+            reporter.line('stopping after the batch in hand');
+            control.abort();
+          },
+          interrupt: () => onSignal('SIGINT'),
+        });
+        if (giveBackTerminal) {
+          release.push(giveBackTerminal);
+          reporter.line(RUN_KEYS_HELP);
+        }
+        started = true;
         summary = await executeRun(
           { profile, config, weights, vectors, source, repeat: o.repeat, batchVectors: o.batch, label: o.label, logWire: o.wireLog ? undefined : false, calibrationId: o.calibration },
           { store, writer, sessionId, telemetryMs: 1000, board: link, clock: systemClock, onProgress: (p) => reporter.progress(p), resumeWithinMs: o.resumeWithin },
@@ -143,20 +160,17 @@ export function addRunCommand(program: Command, io: CliIo): void {
         );
         if (o.tag.length > 0) store.tag(summary.runId, o.tag);
       } catch (e) {
-        // the store failed under a run (a full disk, a lock): the run failed, the input was fine
-        throw e instanceof StoreError ? new RunFailedError(e.message) : e;
+        // the store failed under a run (a full disk, a lock): the run failed, the input was fine;
+        // one that cannot take a run at all is named as the problem (exit 2)
+        throw e instanceof StoreError && started ? new RunFailedError(e.message) : e;
       } finally {
-        process.off('SIGINT', onSignal);
-        giveBackTerminal?.();
-        reporter.done();
-        await writer.close();
-        await link.dispose();
-        try {
-          store.endSession(sessionId);
-        } catch {
-          // a full or locked store: the run's own error says so; the session just keeps no end time
+        for (const undo of release.reverse()) {
+          try {
+            await undo();
+          } catch {
+            // releasing must go on: the error that matters is the one already thrown
+          }
         }
-        store.close();
       }
       const out = { ...summary, runId: summary.guid, id: summary.runId, db: o.db ?? defaultDatabasePath() };
       if (o.json) await writeChunk(io.stdout, `${JSON.stringify(out)}\n`);

@@ -23,8 +23,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   // Read the version read-only first: a newer database must not be touched, not even to set WAL.
   try {
     const probe = new Database(path, { readonly: true, fileMustExist: true });
-    const version = schemaVersion(probe);
-    probe.close();
+    let version: number;
+    try {
+      version = schemaVersion(probe);
+    } finally {
+      probe.close();
+    }
     if (version > latest) {
       throw new StoreError(path, `the database has schema version ${version}, this app knows up to ${latest}: update the app (the file was not modified)`);
     }
@@ -33,8 +37,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     const code = (e as { code?: string }).code;
     if (code !== 'SQLITE_CANTOPEN') throw explainSqliteError(path, e); // a file that exists but is not a database
   }
+  let db: Database.Database | undefined;
   try {
-    const db = new Database(path);
+    db = new Database(path);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
     db.pragma('journal_mode = WAL');
     // WAL with synchronous NORMAL: a committed batch survives the process being killed
@@ -47,21 +52,22 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     }
     return db;
   } catch (e) {
+    db?.close(); // locked, full or damaged: the caller gets the error, not a half-opened connection
     throw e instanceof StoreError ? e : explainSqliteError(path, e);
   }
 }
 
 function openForReading(path: string, latest: number): Database.Database {
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const version = schemaVersion(db);
     if (version !== latest) {
-      db.close();
       throw new StoreError(path, `the database has schema version ${version}, this app reads ${latest}: open it once with write access to upgrade it`);
     }
     return db;
   } catch (e) {
+    db?.close();
     throw e instanceof StoreError ? e : explainSqliteError(path, e);
   }
 }

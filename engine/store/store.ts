@@ -23,6 +23,10 @@ export function openRunStore(path: string, options: OpenOptions = {}): { store: 
     throw explainSqliteError(path, e);
   }
   const store = new RunStore(openDatabase(path, options), path);
-  const recovered = store.recoverAbandoned(alive);
-  return { store, recovered };
+  try {
+    return { store, recovered: store.recoverAbandoned(alive) };
+  } catch (e) {
+    store.close(); // a store locked by another program: no connection is left behind
+    throw e;
+  }
 }

@@ -10,6 +10,38 @@ import { openRunStore } from '../../engine/store/store';
 import { BIN, cli, cliProcess, cliProcessBoundByModes } from './run-cli';
 
 const dbIn = () => join(mkdtempSync(join(tmpdir(), 'osa-cli-run-')), 'runs.db');
+
+/** The CLI as a child process, with its output, its exit, and a deadline after which it is killed (a hang). */
+function spawnCli(args: string[], deadlineMs: number) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return { child, exited };
+}
+
+/** Committed result blocks in the store at `db` (0 while the schema is not there yet). */
+function committedBlocks(db: string): number {
+  if (!existsSync(db)) return 0;
+  try {
+    const peek = new Database(db, { readonly: true });
+    try {
+      return (peek.prepare('SELECT count(*) AS n FROM result_blocks').get() as { n: number }).n;
+    } finally {
+      peek.close();
+    }
+  } catch {
+    return 0;
+  }
+}
 const KEYS = ['runId', 'state', 'vectors', 'outputs', 'snrDb', 'modelSnrDb', 'levelAgreement', 'measuredPjPerMac', 'modelPjPerMac', 'gainVsDcim'];
 
 describe('osa-bench run', () => {
@@ -88,6 +120,26 @@ describe('osa-bench run', () => {
   });
 });
 
+describe('osa-bench run stopped by a signal', () => {
+  it('SIGTERM stops after the batch in hand, as Ctrl-C does: the run ends aborted, its batches kept', async () => {
+    const db = dbIn();
+    const { child, exited } = spawnCli(['run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '40000', '--batch', '1024', '--mode', 'osa'], 50_000);
+    while (committedBlocks(db) < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const r = await exited;
+    expect(r).toMatchObject({ code: 1, signal: null }); // ended by itself: a run that did not complete
+    expect(r.stderr).toMatch(/stopping after the batch in hand/);
+    expect(r.stdout).toMatch(/run 1 \(.*\) aborted/);
+    const check = new Database(db, { readonly: true });
+    const run = check.prepare('SELECT state, vectors_done FROM runs').get() as { state: string; vectors_done: number };
+    const blocks = (check.prepare('SELECT count(*) AS n FROM result_blocks').get() as { n: number }).n;
+    check.close();
+    expect(run.state).toBe('aborted');
+    expect(run.vectors_done).toBe(blocks * 1024);
+    expect(run.vectors_done).toBeLessThan(40000);
+  });
+});
+
 describe('osa-bench run on a terminal', () => {
   it('pauses and resumes on p, and stops on q', async () => {
     const db = dbIn();
@@ -148,6 +200,25 @@ describe('osa-bench runs', () => {
 });
 
 describe('a store that cannot take the run', () => {
+  it('is locked by another program at start: the run exits 2 naming the file, and does not hang', async () => {
+    const db = dbIn();
+    expect((await cli('run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '100', '--mode', 'dcim')).code).toBe(0);
+    const holder = new Database(db);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      // held until the command exits: it used to print the error and then never exit
+      const r = await spawnCli(['run', '--board', 'sim', '--db', db, '--workload', 'uniform', '--vectors', '100', '--mode', 'dcim'], 30_000).exited;
+      expect(r).toMatchObject({ code: 2, signal: null });
+      expect(r.stderr).toContain(`osa-bench: ${db}: the database is locked by another program`);
+    } finally {
+      holder.exec('COMMIT');
+      holder.close();
+    }
+    const check = new Database(db, { readonly: true });
+    expect((check.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n).toBe(1);
+    check.close();
+  });
+
   it('fills up mid-run: the run fails with a clear error, is marked failed, and keeps every committed batch', async () => {
     const db = dbIn();
     // 1024-vector blocks take about 2 MB with their wire lines: a 5 MB store holds one or two
