@@ -39,7 +39,7 @@ export function addSimCommand(program: Command, io: CliIo): void {
     .option('--die-seed <n>', 'die seed: another die of the same configuration', integerIn(0, Number.MAX_SAFE_INTEGER))
     .option('--baud <b>', 'pace the link at B baud, 8N1 (0 = unpaced)', integerIn(0, 100_000_000), DEFAULT_BAUD)
     .option('--latency-ms <ms>', 'link latency each way', integerIn(0, 10_000), 0)
-    .option('--faults <spec>', 'inject faults: corrupt=R,drop=R,hang-after=N,disconnect-after=N,reboot-after=N,seed=S')
+    .option('--faults <spec>', 'inject faults: corrupt=R,drop=R (per line), corrupt-bytes=R (per byte),hang-after=N,disconnect-after=N,reboot-after=N,seed=S')
     .action(async (o: SimOptions) => {
       if (Boolean(o.pty) === (o.tcp !== undefined)) throw new Error('give exactly one of --pty or --tcp PORT');
       let die: DieConfig = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
