@@ -1,5 +1,5 @@
 // Who runs the bench, where, and at what ambient temperature: recorded as a session.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { hostname, userInfo } from 'node:os';
 import type { RunStore } from '../engine/store/run-store';
 
@@ -16,7 +16,8 @@ export function withSessionOptions(cmd: Command): Command {
     .option('--bench <name>', 'which bench (default: the host name)')
     .option('--ambient-c <degrees>', 'ambient temperature, C', (v) => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n < -60 || n > 200) throw new Error(`--ambient-c: expected a temperature in -60..200, got '${v}'`);
+      // commander names the option; any other error than InvalidArgumentError would be a crash (exit 1)
+      if (v.trim() === '' || !Number.isFinite(n) || n < -60 || n > 200) throw new InvalidArgumentError(`expected a temperature in -60..200 C, got '${v}'`);
       return n;
     })
     .option('--session-notes <text>', 'notes on the session');

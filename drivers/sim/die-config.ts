@@ -2,7 +2,8 @@
 // section 4, every random one drawn from the die seed so that a die is reproducible.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseDieProfile, type DieProfile } from '../../shared/model/profile';
+import { parseJsonText } from '../../shared/io/json-text';
+import { parseBoardDieProfile, type DieProfile } from '../../shared/model/profile';
 import type { Rail } from '../../shared/protocol/payloads';
 
 const fraction = z.number().min(0).max(0.5);
@@ -34,7 +35,8 @@ export const dieConfigSchema = z.strictObject({
   /** die temperature rise per milliwatt of total power */
   thermalCPerMw: z.number().min(0).max(100).default(0.8),
   /** board memories and the request window it advertises */
-  vectorCapacity: z.number().int().min(1).max(1 << 22).default(65536),
+  // the host double-buffers the vector memory: two batches of at least one vector each
+  vectorCapacity: z.number().int().min(2, 'must be at least 2 (the host double-buffers the vector memory)').max(1 << 22).default(65536),
   resultCapacity: z.number().int().min(1).max(1 << 22).default(65536),
   window: z.number().int().min(1).max(64).default(8),
 });
@@ -56,7 +58,7 @@ export class DieConfigError extends Error {
 export function parseDieConfig(value: unknown, source = 'die configuration'): DieConfig {
   const r = dieConfigSchema.safeParse(value ?? {});
   if (!r.success) throw new DieConfigError(source, r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  const profile = parseDieProfile(r.data.profile, `${source} (profile)`);
+  const profile = parseBoardDieProfile(r.data.profile, `${source} (profile)`);
   const columns = profile.outputs * profile.weightBits;
   const bad = r.data.stuckCells.filter((c) => c.row >= profile.rows || c.column >= columns);
   if (bad.length > 0) {
@@ -72,12 +74,8 @@ export async function loadDieConfig(path: string): Promise<DieConfig> {
   } catch (e) {
     throw new DieConfigError(path, [`cannot read: ${(e as Error).message}`]);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new DieConfigError(path, [`not valid JSON: ${(e as Error).message}`]);
-  }
-  return parseDieConfig(value, path);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new DieConfigError(path, [json.problem]);
+  return parseDieConfig(json.value, path);
 }
 

@@ -1,5 +1,5 @@
 // Weight and vector files on disk: the format follows the extension (.csv or .npy).
-import { open, readFile, writeFile, rename, type FileHandle } from 'node:fs/promises';
+import { open, readFile, writeFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataFileError, type LocatedMatrix } from '../../shared/io/data-file-error';
 import { formatIntCsv, parseIntCsv } from '../../shared/io/csv';
@@ -9,6 +9,16 @@ import { rowSlice, type IntMatrix } from '../../shared/model/matrix';
 import type { DieProfile } from '../../shared/model/profile';
 
 type Format = 'csv' | 'npy';
+
+/** The format of a file to read; a folder is named as such, not as a file of unknown extension. */
+async function readableFormatOf(path: string): Promise<Format> {
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false, // a missing file is reported when it is read
+  );
+  if (isFolder) throw new DataFileError(path, null, 'is a folder, not a .csv or .npy file');
+  return formatOf(path);
+}
 
 function formatOf(path: string): Format {
   const ext = extname(path).toLowerCase();
@@ -27,7 +37,7 @@ async function readBytes(path: string): Promise<Buffer> {
 }
 
 export async function readMatrixFile(path: string): Promise<LocatedMatrix> {
-  const format = formatOf(path);
+  const format = await readableFormatOf(path);
   const bytes = await readBytes(path);
   return format === 'csv' ? parseIntCsv(bytes.toString('utf8'), path) : parseNpy(bytes, path);
 }
@@ -64,7 +74,7 @@ export interface VectorChunks {
  * per GB, more than the model). Other files are read whole and visited in slices.
  */
 export async function openVectorFile(path: string, profile: DieProfile, chunkVectors = 4096): Promise<VectorChunks> {
-  if (formatOf(path) !== 'npy') return wholeChunks(await readVectorFile(path, profile), chunkVectors);
+  if ((await readableFormatOf(path)) !== 'npy') return wholeChunks(await readVectorFile(path, profile), chunkVectors);
   const layout = await withFile(path, async (fh) => {
     const size = (await fh.stat()).size;
     const lead = await readAt(fh, path, new Uint8Array(Math.min(size, 12)), 0);

@@ -1,6 +1,6 @@
 // Opening the SQLite store: refuse a newer schema untouched, then WAL, foreign keys, migrations.
-import { accessSync, constants, existsSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations, migrate, schemaVersion, type Migration } from './migrate';
 import { explainSqliteError, StoreError } from './store-error';
@@ -18,6 +18,8 @@ export interface OpenOptions {
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   const migrations = options.migrations ?? loadMigrations();
   const latest = migrations.at(-1)?.version ?? 0;
+  // SQLite says only 'disk I/O error' for a folder
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new StoreError(path, `is a folder, not a database file: give a file, such as ${join(path, 'runs.db')}`);
   if (options.readonly) return openForReading(path, latest);
   assertWritable(path);
   // Read the version read-only first: a newer database must not be touched, not even to set WAL.

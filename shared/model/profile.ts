@@ -1,6 +1,8 @@
 // The die profile (spec section 2): every parameter of the macro that the model honours.
 // A profile file may give any subset of the fields; the rest take the published defaults.
 import { z } from 'zod';
+import { parseJsonText } from '../io/json-text';
+import { MAX_LINE } from '../protocol/frame';
 
 export interface SaliencyLevel {
   /** planes with significance k >= boundary are DIGITAL */
@@ -61,7 +63,10 @@ export const PROFILE_LIMITS = Object.freeze({
 
 const int = (name: keyof typeof PROFILE_LIMITS) =>
   z.number().int().min(PROFILE_LIMITS[name][0]).max(PROFILE_LIMITS[name][1]);
-const positive = z.number().positive().finite();
+// Physical quantities: bounds far outside any die of the family, so that a typo (1e308) is caught
+// and every figure derived from them (energy per MAC, power, time) stays a finite number.
+const MAX_PLANE_PJ = 10_000;
+const planePj = z.number().positive().max(MAX_PLANE_PJ);
 
 const levelSchema = z.strictObject({ boundary: z.number().int().min(0), skip: z.number().int().min(0) });
 
@@ -77,13 +82,13 @@ export const dieProfileFileSchema = z.strictObject({
   thresholds: z.array(z.number().int()).optional(),
   energy: z
     .strictObject({
-      digitalPlanePj: positive.optional(),
-      analogPlanePj: positive.optional(),
-      saliencyPj: z.number().min(0).finite().optional(),
+      digitalPlanePj: planePj.optional(),
+      analogPlanePj: planePj.optional(),
+      saliencyPj: z.number().min(0).max(MAX_PLANE_PJ).optional(),
     })
     .optional(),
-  clockMHz: positive.optional(),
-  vddV: positive.optional(),
+  clockMHz: z.number().positive().max(10_000).optional(),
+  vddV: z.number().min(0.1).max(5).optional(),
 });
 
 export type DieProfileFile = z.infer<typeof dieProfileFileSchema>;
@@ -102,7 +107,7 @@ function describeZodIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
   switch (issue.code) {
     case 'too_small':
-      return `${field}: must be >= ${String(issue.minimum)}${issue.origin === 'array' ? ' entries' : ''}`;
+      return `${field}: must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'array' ? ' entries' : ''}`;
     case 'too_big':
       return `${field}: must be <= ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : ''}`;
     case 'unrecognized_keys':
@@ -162,15 +167,51 @@ export function parseDieProfile(value: unknown, source = 'profile'): DieProfile 
   return profile;
 }
 
-/** Parse the text of a profile JSON file. */
+/** Parse the text of a profile JSON file (a BOM allowed, a key given twice refused). */
 export function parseDieProfileJson(text: string, source = 'profile'): DieProfile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ProfileError(source, [`not valid JSON: ${(e as Error).message}`]);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new ProfileError(source, [json.problem]);
+  return parseDieProfile(json.value, source);
+}
+
+// The board protocol (docs/protocol.md sections 1 and 7) sends one vector, and receives one
+// vector's result record, base64-encoded within one line of MAX_LINE bytes; the host keeps this
+// much of a line for the frame around the data (as drivers/client does).
+const LINE_FRAME_BYTES = 96;
+const base64Bytes = (n: number) => Math.ceil(n / 3) * 4;
+
+/**
+ * Why a profile cannot run on a board: a vector or a result record that no protocol line can hold.
+ * The record is the worst case over modes (every plane analog), so any mode fits.
+ */
+export function protocolFitIssues(p: DieProfile): string[] {
+  const room = MAX_LINE - LINE_FRAME_BYTES;
+  const issues: string[] = [];
+  const inputBytes = p.inputBits <= 8 ? 1 : 2;
+  const vector = base64Bytes(p.rows * inputBytes);
+  if (vector > room) {
+    const most = Math.floor((Math.floor(room / 4) * 3) / inputBytes);
+    issues.push(`rows: one vector of ${p.rows} inputs of ${inputBytes} byte(s) (inputBits ${p.inputBits}) is ${vector} bytes in base64, past the ${room} a ${MAX_LINE}-byte protocol line holds: at most ${most} rows`);
   }
-  return parseDieProfile(value, source);
+  const sumBytes = p.rows * 2 ** (p.inputBits + p.weightBits - 1) < 2 ** 31 ? 4 : 8;
+  const codeBytes = p.adcBits <= 8 ? 1 : 2;
+  const perOutput = 2 * sumBytes + 1 + p.inputBits * p.weightBits * codeBytes;
+  const record = base64Bytes(p.outputs * perOutput);
+  if (record > room) {
+    const most = Math.floor((Math.floor(room / 4) * 3) / perOutput);
+    issues.push(
+      `outputs: one result record of ${p.outputs} outputs of ${perOutput} bytes (D and S of ${sumBytes}, a level, ${p.inputBits * p.weightBits} codes of ${codeBytes}) is ${record} bytes in base64, past the ${room} a ${MAX_LINE}-byte protocol line holds: at most ${most} outputs at inputBits ${p.inputBits}, weightBits ${p.weightBits}, adcBits ${p.adcBits}`,
+    );
+  }
+  return issues;
+}
+
+/** A profile for a die on a board: valid, and its vectors and results fit the protocol's lines. */
+export function parseBoardDieProfile(value: unknown, source = 'profile'): DieProfile {
+  const profile = parseDieProfile(value, source);
+  const issues = protocolFitIssues(profile);
+  if (issues.length > 0) throw new ProfileError(source, issues);
+  return profile;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

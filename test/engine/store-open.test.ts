@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openRunStore } from '../../engine/store/store';
-import { StoreError } from '../../engine/store/store-error';
+import { explainSqliteError, StoreError } from '../../engine/store/store-error';
 
 const dbIn = () => join(mkdtempSync(join(tmpdir(), 'osa-store-open-')), 'runs.db');
 
@@ -67,5 +67,18 @@ describe.runIf(process.platform === 'linux')('opening a locked store', () => {
     }
     // SQLite defers closing a file while this process holds a lock on it: count once the holder is gone
     expect(openHandles(path)).toBe(0);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('a store on a full disk', () => {
+  // SQLite reports a WAL index that cannot grow on a full disk as SQLITE_IOERR_SHMSIZE, 'disk I/O
+  // error'; /proc is a file system with no room at all
+  it.each([
+    ['an I/O error on a file system with no room', '/proc/runs.db', 'SQLITE_IOERR_SHMSIZE', 'the disk is full (disk I/O error)'],
+    ['an I/O error on a file system with room', join(tmpdir(), 'runs.db'), 'SQLITE_IOERR_SHMSIZE', 'disk I/O error'],
+    ['ENOSPC from the OS', join(tmpdir(), 'runs.db'), 'ENOSPC', 'the disk is full (disk I/O error)'],
+  ])('%s: %s', (_, path, code, reason) => {
+    const e = explainSqliteError(path, Object.assign(new Error('disk I/O error'), { code }));
+    expect(e).toMatchObject({ path, reason, message: `${path}: ${reason}` });
   });
 });

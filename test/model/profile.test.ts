@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROFILE, parseDieProfile, parseDieProfileJson } from '../../shared/model/profile';
+import { DEFAULT_PROFILE, parseBoardDieProfile, parseDieProfile, parseDieProfileJson, protocolFitIssues } from '../../shared/model/profile';
 import { resolveMode } from '../../shared/model/modes';
 
 describe('die profile', () => {
@@ -31,7 +31,14 @@ describe('die profile', () => {
     ['a string for outputs', { outputs: '8' }, 'outputs: expected number'],
     ['an unknown field (typo)', { adcbits: 6 }, 'unknown field(s) adcbits'],
     ['an unknown energy field', { energy: { leakagePj: 1 } }, 'energy: unknown field(s) leakagePj'],
-    ['a negative energy', { energy: { digitalPlanePj: -1 } }, 'energy.digitalPlanePj: must be >= 0'],
+    ['a negative energy', { energy: { digitalPlanePj: -1 } }, 'energy.digitalPlanePj: must be > 0'],
+    ['a clock of 1e308 MHz', { clockMHz: 1e308 }, 'clockMHz: must be <= 10000'],
+    ['a clock of 0 MHz', { clockMHz: 0 }, 'clockMHz: must be > 0'],
+    ['a supply of 100 V', { vddV: 100 }, 'vddV: must be <= 5'],
+    ['a supply of 1 mV', { vddV: 0.001 }, 'vddV: must be >= 0.1'],
+    ['an analog plane energy of 1e308 pJ', { energy: { analogPlanePj: 1e308 } }, 'energy.analogPlanePj: must be <= 10000'],
+    ['a saliency energy of 1e300 pJ', { energy: { saliencyPj: 1e300 } }, 'energy.saliencyPj: must be <= 10000'],
+    ['a negative saliency energy', { energy: { saliencyPj: -0.1 } }, 'energy.saliencyPj: must be >= 0'],
     ['too many thresholds', { thresholds: [1, 2, 3, 4] }, 'thresholds: need one less than levels (3), got 4'],
     ['thresholds out of order', { thresholds: [1, 3, 2] }, 'thresholds.2: must ascend (2 <= 3)'],
     ['a boundary beyond the planes', { levels: [{ boundary: 15, skip: 0 }, { boundary: 16, skip: 0 }], thresholds: [0] }, 'levels.1.boundary: must be in 0..15, got 16'],
@@ -45,6 +52,39 @@ describe('die profile', () => {
 
   it('refuses text that is not JSON, naming the file', () => {
     expect(() => parseDieProfileJson('{ rows: 4 ', 'bad.json')).toThrow(/^bad\.json: invalid die profile:\n {2}not valid JSON/);
+  });
+
+  it.each([
+    ['a key given twice', '{"rows":256,"rows":512}', "rows: duplicate key 'rows' (line 1)"],
+    ['a nested key given twice', '{"energy": {"saliencyPj": 1,\n "saliencyPj": 2}}', "energy.saliencyPj: duplicate key 'saliencyPj' (line 2)"],
+    ['a key twice in a level', '{"levels": [{"boundary": 9, "skip": 0}, {"boundary": 8, "skip": 0, "skip": 1}], "thresholds": [0]}', "levels.1.skip: duplicate key 'skip' (line 1)"],
+  ])('refuses %s in the JSON text, naming the key and the file', (_, text, message) => {
+    expect(() => parseDieProfileJson(text, 'die.json')).toThrow(`die.json: invalid die profile:\n  ${message}`);
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark', () => {
+    expect(parseDieProfileJson('\uFEFF{"rows": 128}', 'bom.json')).toEqual({ ...DEFAULT_PROFILE, rows: 128 });
+  });
+});
+
+describe('a profile for a die on a board', () => {
+  // one vector is rows x (1 or 2 bytes) in base64, one result record per output 2 sums, a level and
+  // every plane's code: each must fit the 8192-byte protocol line less its frame
+  it.each([
+    ['the defaults', {}, []],
+    ['the largest profile of 8-bit inputs', { rows: 4096, outputs: 16 }, []],
+    ['3036 rows of 16-bit inputs', { rows: 3036, inputBits: 16 }, []],
+    ['3037 rows of 16-bit inputs', { rows: 3037, inputBits: 16 }, ['rows: one vector of 3037 inputs of 2 byte(s) (inputBits 16) is 8100 bytes in base64, past the 8096 a 8192-byte protocol line holds: at most 3036 rows']],
+    ['4096 rows of 16-bit inputs', { rows: 4096, inputBits: 16 }, [expect.stringMatching(/^rows: one vector of 4096 inputs .* at most 3036 rows$/)]],
+    ['64 outputs of 16 x 16-bit planes with a 12-bit ADC', { outputs: 64, inputBits: 16, weightBits: 16, adcBits: 12, levels: [{ boundary: 20, skip: 0 }], thresholds: [] }, [expect.stringMatching(/^outputs: one result record of 64 outputs of 529 bytes .* at most 11 outputs at inputBits 16, weightBits 16, adcBits 12$/)]],
+    ['11 outputs of 16 x 16-bit planes with a 12-bit ADC', { outputs: 11, inputBits: 16, weightBits: 16, adcBits: 12, levels: [{ boundary: 20, skip: 0 }], thresholds: [] }, []],
+    ['256 outputs of 8 x 8-bit planes', { outputs: 256 }, [expect.stringMatching(/^outputs: one result record of 256 outputs of 73 bytes/)]],
+  ])('%s: %j', (_, value, issues) => {
+    expect(protocolFitIssues(parseDieProfile(value))).toEqual(issues);
+  });
+
+  it('is refused when its lines cannot fit, naming the field and the limit', () => {
+    expect(() => parseBoardDieProfile({ rows: 4096, inputBits: 16 }, 'die.json')).toThrow(/^die\.json: invalid die profile:\n {2}rows: .*8192-byte protocol line.*at most 3036 rows/);
   });
 });
 
