@@ -7,6 +7,7 @@ import { InputRangeError } from '../shared/model/evaluator';
 import { BoardAddressError } from '../drivers/board-address';
 import { DieConfigError } from '../drivers/sim/die-config';
 import { FaultSpecError } from '../drivers/sim/faults';
+import { ResumeError } from '../engine/run/resume-run';
 import { StoreError } from '../engine/store/store-error';
 import type { CliIo } from './io';
 import { createProgram } from './program';
@@ -17,7 +18,7 @@ export const EXIT_BAD_INPUT = 2;
 
 /** Errors that describe the user's input: reported as one clear line, with exit code 2. */
 function isInputError(e: unknown): e is Error {
-  return [DataFileError, ProfileError, ModeConfigError, InputRangeError, BoardAddressError, DieConfigError, FaultSpecError, StoreError].some((type) => e instanceof type);
+  return [DataFileError, ProfileError, ModeConfigError, InputRangeError, BoardAddressError, DieConfigError, FaultSpecError, StoreError, ResumeError].some((type) => e instanceof type);
 }
 
 export async function runCli(argv: readonly string[], streams: Omit<CliIo, 'exit'>): Promise<number> {

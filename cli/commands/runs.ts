@@ -7,6 +7,7 @@ import { openRunStore } from '../../engine/store/store';
 import type { RunRow, RunStore } from '../../engine/store/run-store';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn } from '../options';
+import { addRunsResumeCommand } from './runs-resume';
 
 /** `reading`: list and show also work on a store this user may not write (an archive, a colleague's file). */
 async function withStore<T>(db: string | undefined, fn: (store: RunStore) => T | Promise<T>, reading = false): Promise<T> {
@@ -25,14 +26,20 @@ function findRun(store: RunStore, ref: string): RunRow {
   return run;
 }
 
+/**
+ * A run that committed none of its vectors measured nothing, whatever its summary holds: no
+ * figures for it. (A sweep's parent has no vectors of its own; its figures are its children's.)
+ */
+const measured = (r: RunRow) => r.summary !== null && (r.vectorsDone > 0 || r.vectorsTotal === 0);
+
 function brief(r: RunRow) {
-  const s = r.summary ?? {};
+  const s = measured(r) ? (r.summary ?? {}) : {};
   return { id: r.id, guid: r.guid, kind: r.kind, label: r.label, state: r.state, mode: r.mode, vectorsDone: r.vectorsDone, vectorsTotal: r.vectorsTotal, snrDb: s.snrDb ?? null, startedAt: r.startedAt, tags: r.tags };
 }
 
 /** SNR for the table: a summary with no SNR means no error at all. */
 function snrText(r: RunRow): string {
-  if (!r.summary) return '-';
+  if (!r.summary || !measured(r)) return '-';
   const v = r.summary.snrDb;
   return typeof v === 'number' ? `${v.toFixed(2)} dB` : 'inf';
 }
@@ -65,7 +72,7 @@ export function addRunsCommand(program: Command, io: CliIo): void {
     .action((ref: string, o: { db?: string; json?: boolean }) =>
       withStore(o.db, async (store) => {
         const run = findRun(store, ref);
-        const blocks = [...store.blocks(run.id)].map((b) => ({ block: b.block, firstVector: b.firstVector, vectors: b.vectors, digitalMismatches: b.summary.digitalMismatches, levelAgreement: b.summary.levelAgreements / b.summary.macs, power: b.power }));
+        const blocks = store.blockSummaries(run.id).map((b) => ({ block: b.block, firstVector: b.firstVector, vectors: b.vectors, digitalMismatches: b.summary.digitalMismatches, levelAgreement: b.summary.levelAgreements / b.summary.macs, power: b.power }));
         const session = run.sessionId === null ? null : store.session(run.sessionId);
         const detail = { ...run, session, blocks, events: store.events(run.id), notes: store.notes(run.id), children: store.childRuns(run.id).map(brief) };
         await writeChunk(io.stdout, `${JSON.stringify(detail, null, o.json ? undefined : 2)}\n`);
@@ -97,4 +104,6 @@ export function addRunsCommand(program: Command, io: CliIo): void {
         await writeChunk(io.stdout, `${JSON.stringify({ id: run.id, notes: store.notes(run.id) })}\n`);
       }),
     );
+
+  addRunsResumeCommand(runs, io);
 }

@@ -5,6 +5,7 @@ import { RunFiguresAccumulator } from '../../shared/analysis/run-figures';
 import { MODES, type ModeConfig } from '../../shared/model/modes';
 import { parseDieProfile } from '../../shared/model/profile';
 import type { BoardIdentity } from '../../shared/protocol/payloads';
+import type { RunStore } from '../store/run-store';
 import { burstEnergyPj, drive } from './drive';
 import { RunControl } from './run-control';
 import { accept, checkBoardFits, checkCalibration } from './run-checks';
@@ -41,17 +42,23 @@ function storedConfig(runId: number, config: Record<string, unknown>): StoredRun
   return config as unknown as StoredRunConfig;
 }
 
-export async function resumeRun(ref: string | number, deps: RunDeps, control = new RunControl(), options: ResumeOptions = {}): Promise<RunSummary> {
-  const { store } = deps;
+/** What a stored run was measured with: enough to take it up again, or to measure it once more. */
+export function storedRun(store: RunStore, ref: string | number) {
   const row = store.getRun(ref);
   if (!row) throw new ResumeError('run', `no run '${ref}' in ${store.path}`);
-  if (row.state !== 'interrupted') throw new ResumeError('run', `run ${row.id} is ${row.state}: only an interrupted run can be taken up again`);
   if (!row.vectorSet || !row.weightSet) throw new ResumeError('run', `run ${row.id} has no stimulus of its own (a sweep's parent): take up its steps instead`);
   const stored = storedConfig(row.id, row.config);
   const profile = parseDieProfile(stored.profile, `run ${row.id}'s stored profile`);
   const config: ModeConfig = { mode: stored.mode, boundary: stored.boundary, skip: stored.skip };
-  const vectors = store.vectorSet(row.vectorSet);
-  const weights = store.getWeightSet(row.weightSet);
+  return { row, profile, config, repeat: stored.repeat, batchVectors: stored.batchVectors ?? undefined };
+}
+
+export async function resumeRun(ref: string | number, deps: RunDeps, control = new RunControl(), options: ResumeOptions = {}): Promise<RunSummary> {
+  const { store } = deps;
+  const { row, profile, config, repeat, batchVectors } = storedRun(store, ref);
+  if (row.state !== 'interrupted') throw new ResumeError('run', `run ${row.id} is ${row.state}: only an interrupted run can be taken up again`);
+  const vectors = store.vectorSet(row.vectorSet as string);
+  const weights = store.getWeightSet(row.weightSet as string);
   if (!vectors || !weights) throw new ResumeError('run', `run ${row.id}'s ${vectors ? 'weight' : 'vector'} set is missing from ${store.path}`);
   const was = row.provenance as { board?: Partial<BoardIdentity>; dieId?: string; calibration?: { id?: number } | null };
 
@@ -70,7 +77,8 @@ export async function resumeRun(ref: string | number, deps: RunDeps, control = n
   for (const b of store.blocks(row.id)) figures.add(b.summary, burstEnergyPj(b.power), b.power.dieTempC);
   const sessionId = typeof deps.sessionId === 'function' ? deps.sessionId() : (deps.sessionId ?? row.sessionId);
   store.setState(row.id, 'running', null);
+  deps.onStart?.(row.id);
   store.event(row.id, 'taken-up', `from vector ${extent.vectors} (block ${extent.nextBlock}) on ${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
-  const run = { runId: row.id, guid: row.guid, profile, config, weights, vectors, repeat: stored.repeat, batchVectors: stored.batchVectors ?? undefined, logWire: vectors.rows <= 100_000, calibration, sessionId };
+  const run = { runId: row.id, guid: row.guid, profile, config, weights, vectors, repeat, batchVectors, logWire: vectors.rows <= 100_000, calibration, sessionId };
   return drive(run, extent, figures, conn, deps, control);
 }

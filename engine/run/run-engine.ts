@@ -69,6 +69,8 @@ export interface RunDeps {
   readonly sessionId?: number | (() => number);
   /** ask the board for idle rail telemetry every this many ms and log it (0: off) */
   readonly telemetryMs?: number;
+  /** the run is accepted and logged under this id: from here on a failure is the run's, not the input's */
+  readonly onStart?: (runId: number) => void;
 }
 
 export async function executeRun(req: RunRequest, deps: RunDeps, control = new RunControl()): Promise<RunSummary> {
@@ -107,6 +109,7 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     vectorsTotal: stored.rows,
     repeat,
   });
+  deps.onStart?.(runId);
   store.event(runId, 'connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
   if (sessionId !== null) store.setSessionBoard(sessionId, conn.client.identity);
   const run: ActiveRun = { runId, guid, profile, config, weights, vectors: stored, repeat, batchVectors: req.batchVectors, logWire: req.logWire ?? stored.rows <= 100_000, calibration, sessionId };

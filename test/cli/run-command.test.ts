@@ -81,7 +81,7 @@ describe('osa-bench run', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('a run killed mid-way leaves an intact database; the next start marks it interrupted and keeps every committed batch', async () => {
+  it('a run killed mid-way leaves an intact database; the next start marks it interrupted and keeps every committed batch; runs resume completes it', async () => {
     const db = dbIn();
     const child = spawn(process.execPath, [BIN, 'run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '60000', '--batch', '2048', '--mode', 'osa'], { stdio: 'ignore' });
     // wait for a few committed batches, then kill -9: no chance to clean up
@@ -117,6 +117,30 @@ describe('osa-bench run', () => {
     } finally {
       store.close();
     }
+
+    // taken up again: the run goes on from its last committed batch and covers every vector once
+    const id = String(recovered[0]);
+    const resumed = await cliProcess('runs', 'resume', id, '--board', 'sim', '--db', db, '--json');
+    expect(resumed.stderr).not.toMatch(/osa-bench:/);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id: Number(id), state: 'completed', vectors: 60000, digitalMismatches: 0 });
+    const after = openRunStore(db, { readonly: true }).store;
+    try {
+      let next = 0;
+      for (const b of after.blocks(Number(id))) {
+        expect(b.firstVector).toBe(next);
+        next += b.vectors;
+      }
+      expect(next).toBe(60000);
+      expect(after.getRun(id)).toMatchObject({ state: 'completed', vectorsDone: 60000 });
+      expect(after.events(Number(id)).map((e) => e.kind)).toContain('taken-up');
+    } finally {
+      after.close();
+    }
+    // a completed run is not taken up again: bad input, exit 2
+    const again = await cli('runs', 'resume', id, '--board', 'sim', '--db', db);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/is completed: only an interrupted run can be taken up again/);
   });
 });
 
@@ -188,9 +212,12 @@ describe('osa-bench runs', () => {
     expect(shown.session).toMatchObject({ operator: 'ada', bench: 'bench-3', ambient_c: 23.5, board_serial: 'SIM-0001', die_id: 'SIM-DIE-0001', ended_at: expect.any(String) });
     // the run records what its link went through; how a loaded machine fares is not this test's concern
     const link = JSON.parse((shown.events as { kind: string; detail: string }[]).find((e) => e.kind === 'link')!.detail) as Record<string, number>;
-    expect(Object.keys(link).sort()).toEqual(['corruptLines', 'duplicates', 'hostStalls', 'naks', 'reboots', 'resent', 'resumes', 'sent', 'timeouts']);
+    expect(Object.keys(link).sort()).toEqual(['corruptLines', 'duplicates', 'earlyResends', 'hostStalls', 'naks', 'reboots', 'resent', 'resumes', 'sent', 'timeouts']);
     expect(link.sent).toBeGreaterThan(0);
-    expect((shown.blocks as unknown[]).length).toBe(1);
+    // batches sized by link time: a small first one, then about a second of link each, tiling the run
+    const blocks = shown.blocks as { firstVector: number; vectors: number }[];
+    expect(blocks[0]).toMatchObject({ firstVector: 0, vectors: 16 });
+    expect(blocks.reduce((next, b) => (b.firstVector === next ? next + b.vectors : NaN), 0)).toBe(500);
     const table = await cli('runs', 'list', '--db', db, '--tag', 'golden');
     expect(table.stdout).toMatch(/completed\s+dcim\s+500\/500\s+inf/);
     const missing = await cli('runs', 'show', '999', '--db', db);
@@ -255,7 +282,9 @@ describe('a store that cannot take the run', () => {
       expect(listed.code).toBe(0);
       expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, state: 'completed', vectorsDone: 300 }]);
       const shown = await cliProcessBoundByModes('runs', 'show', '1', '--db', db, '--json');
-      expect(JSON.parse(shown.stdout)).toMatchObject({ id: 1, mode: 'dcim', blocks: [{ firstVector: 0, vectors: 300 }] });
+      const read = JSON.parse(shown.stdout) as { id: number; mode: string; blocks: { vectors: number }[] };
+      expect(read).toMatchObject({ id: 1, mode: 'dcim', blocks: expect.arrayContaining([expect.objectContaining({ firstVector: 0, vectors: 16 })]) as unknown });
+      expect(read.blocks.reduce((n, b) => n + b.vectors, 0)).toBe(300);
       const tagged = await cliProcessBoundByModes('runs', 'tag', '1', 'golden', '--db', db);
       expect(tagged.code).not.toBe(0);
       expect(tagged.stderr).toMatch(/runs\.db: the database is read-only for this user/);
