@@ -201,6 +201,28 @@ describe('osa-bench run on a terminal', () => {
   });
 });
 
+describe('a run refused or failed before its first batch', () => {
+  it('refused (a calibration that is not there): exit 2, and nothing is logged, not even its session or vector set', async () => {
+    const db = dbIn();
+    const r = await cli('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '3000', '--mode', 'osa', '--calibration', '999');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--calibration: no calibration record 999/);
+    const check = new Database(db, { readonly: true });
+    const count = (table: string) => (check.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(['runs', 'sessions', 'vector_sets', 'weight_sets'].map(count)).toEqual([0, 0, 0, 0]);
+    check.close();
+  });
+
+  it('failed with nothing committed (a store full at once): runs list shows no figures for it', async () => {
+    const db = dbIn();
+    const r = await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '3000', '--batch', '2048', '--mode', 'osa', '--db-limit-mb', '1');
+    expect(r.code).toBe(1);
+    const listed = JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { state: string; vectorsDone: number; snrDb: number | null }[];
+    expect(listed).toMatchObject([{ state: 'failed', vectorsDone: 0, snrDb: null }]);
+    expect((await cli('runs', 'list', '--db', db)).stdout).toMatch(/failed\s+osa\s+0\/3000\s+-\s/);
+  });
+});
+
 describe('osa-bench runs', () => {
   it('lists, shows, tags and annotates runs', async () => {
     const db = dbIn();
@@ -223,6 +245,27 @@ describe('osa-bench runs', () => {
     const missing = await cli('runs', 'show', '999', '--db', db);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no run '999'/);
+  });
+});
+
+describe('osa-bench runs list, a run with nothing committed', () => {
+  it('shows no figures for a run that committed no vector, whatever its summary says', async () => {
+    const db = dbIn();
+    const { store } = openRunStore(db);
+    const run = { kind: 'run', mode: 'osa', config: {}, provenance: {}, vectorSet: null, weightSet: null, repeat: 1 };
+    const empty = store.createRun({ ...run, vectorsTotal: 4096 });
+    store.setState(empty.id, 'failed', 'the board stopped answering', { snrDb: 17.66, vectors: 0 });
+    const parent = store.createRun({ ...run, kind: 'sweep', vectorsTotal: 0 });
+    store.setState(parent.id, 'completed', null, { snrDb: 20.5 });
+    store.close();
+    const table = await cli('runs', 'list', '--db', db);
+    expect(table.stdout).toMatch(/\n\s+1 +\S+ +failed +osa +0\/4096 +- /);
+    expect(table.stdout).toMatch(/\n\s+2 +\S+ +completed +osa +0\/0 +20\.50 dB /);
+    const listed = JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { id: number; snrDb: number | null }[];
+    expect(listed.map((r) => [r.id, r.snrDb])).toEqual([
+      [2, 20.5],
+      [1, null],
+    ]);
   });
 });
 
