@@ -1,6 +1,6 @@
 // osa-bench run and runs as a user runs them, including a run killed in the middle.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -68,6 +68,41 @@ describe('osa-bench run', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ state: 'completed', vectors: 2000, digitalMismatches: 0, levelAgreement: 1 });
     } finally {
       sim.kill('SIGTERM');
+    }
+  });
+
+  it('finds its board again on another port after it re-enumerates, and completes', async () => {
+    // a die of its own, so that no other test's simulated board answers for it
+    const dir = mkdtempSync(join(tmpdir(), 'osa-cli-moved-'));
+    const die = join(dir, 'die.json');
+    writeFileSync(die, JSON.stringify({ serial: 'SIM-MOVED-1', dieId: 'DIE-MOVED-1' }));
+    const startSim = async () => {
+      const sim = spawn(process.execPath, [BIN, 'sim', '--pty', '--die', die], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const device = await new Promise<string>((resolve) => createInterface({ input: sim.stdout }).on('line', (l) => /^device: /.test(l) && resolve(l.slice(8))));
+      return { sim, device };
+    };
+    const a = await startSim();
+    const db = join(dir, 'runs.db');
+    // at 3 Mbaud 3,000 vectors take several seconds: the board moves under the run
+    const run = spawnCli(['run', '--board', a.device, '--db', db, '--workload', 'relu', '--vectors', '3000', '--mode', 'osa', '--resume-within', '30000', '--json'], 90_000);
+    let b: Awaited<ReturnType<typeof startSim>> | null = null;
+    try {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && committedBlocks(db) < 2) await new Promise((r) => setTimeout(r, 50));
+      // the same board comes up on a new port while the old one goes (as ttyUSB0 comes back as ttyUSB1)
+      b = await startSim();
+      expect(b.device).not.toBe(a.device);
+      a.sim.kill('SIGTERM');
+      const r = await run.exited;
+      expect(r.stderr).not.toMatch(/osa-bench:/);
+      expect(JSON.parse(r.stdout)).toMatchObject({ state: 'completed', vectors: 3000, resumes: 1, digitalMismatches: 0 });
+      const { store } = openRunStore(db, { readonly: true });
+      expect(store.events(1).find((e) => e.kind === 'resume')?.detail).toContain(`on ${b.device}`);
+      store.close();
+    } finally {
+      run.child.kill('SIGKILL');
+      a.sim.kill('SIGKILL');
+      b?.sim.kill('SIGTERM');
     }
   });
 
