@@ -25,6 +25,7 @@ import { DEFAULT_PROFILE } from '../shared/model/profile';
 import { resultLayout } from '../shared/protocol/data-blocks';
 import { workloadSource } from '../shared/workload/generators';
 import { median, report } from './report';
+import { benchStore } from './store';
 
 const BIN = fileURLToPath(new URL('../bin/osa-bench.mjs', import.meta.url));
 const spec = (vectors: number) => ({ kind: 'relu' as const, vectors, seed: 1 });
@@ -101,6 +102,7 @@ function pairedCost(off: readonly number[], on: readonly number[]): { median: nu
 }
 
 export async function benchEngine(): Promise<void> {
+  await benchStore(); // the block format against schema 2's, same blocks, same process
   const dir = mkdtempSync(join(tmpdir(), 'osa-bench-engine-'));
   const n = 50_000;
   await pipelineWithoutStore(4096); // warm the JIT

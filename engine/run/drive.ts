@@ -121,8 +121,6 @@ export async function drive(
       for (let i = 0; i < n; i++) out[i] = arr[i % arr.length] as number;
       return out;
     };
-    const codes = new Int8Array(b.results.codes.length);
-    codes.set(b.results.codes);
     const power: BlockPower = { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM };
     const wire = conn.wire.take();
     const end = b.first + b.count;
@@ -135,10 +133,12 @@ export async function drive(
         repeat,
         outputs: profile.outputs,
         planes: model.geometry.planes,
-        digital: Int32Array.from(b.results.digital),
-        saliency: Int32Array.from(b.results.saliency),
+        // as the board sent them (sums may pass int32, codes up to 12 bits): the batch's own buffers, which the writer takes
+        digital: b.results.digital,
+        saliency: b.results.saliency,
         level: b.results.level,
-        codes,
+        codes: b.results.codes,
+        // not stored: the reader recomputes them (engine/store/block-reader.ts)
         yhat: cmp.yhat,
         modelYhat: rep(expected.yhat, new Float64Array(n)),
         modelLevel: rep(expected.level, new Uint8Array(n)),

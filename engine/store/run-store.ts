@@ -3,12 +3,14 @@
 // crash loses at most the batch in hand and never leaves half a batch behind.
 import { randomUUID } from 'node:crypto';
 import { endianness } from 'node:os';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { ComparisonSummary } from '../../shared/analysis/compare';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
 import { forEachChunk, type VectorSource } from '../../shared/workload/vector-source';
 import type { WireLines } from '../../drivers/transport/recording';
+import { decodeMeasured, encodeMeasured, type MeasuredValues } from './block-codec';
 import { nodeContentHasher } from './node-content-hash';
 import { explainSqliteError } from './store-error';
 
@@ -67,24 +69,44 @@ export interface BlockPower {
   readonly vddSramMw: number;
 }
 
-export interface ResultBlockRecord {
+/** A block's place in its run, its figures and power: what overviews read (no blob is decoded). */
+export interface BlockSummaryRecord {
   readonly block: number;
   readonly firstVector: number;
   readonly vectors: number;
   readonly repeat: number;
   readonly outputs: number;
   readonly planes: number;
-  readonly digital: Int32Array;
-  readonly saliency: Int32Array;
-  readonly level: Uint8Array;
-  readonly codes: Int8Array;
+  readonly summary: BlockSummary;
+  readonly power: BlockPower;
+}
+
+/**
+ * A committed block as read back: its measured values, bit-exact, one entry per MAC
+ * (vector-major, repeats after each other), codes per MAC and plane. The model's expectation is
+ * not stored: block-reader.ts recomputes it.
+ */
+export interface StoredBlock extends BlockSummaryRecord, MeasuredValues {}
+
+/**
+ * A block as a run commits it. Only the measured values, the figures and the power are stored;
+ * `yhat` and the model's expectation (`modelYhat`, `modelLevel`, `exact`) travel with the record
+ * for the writer's callers but are recomputed on read (block-reader.ts) rather than stored.
+ */
+export interface ResultBlockRecord extends StoredBlock {
   readonly yhat: Float64Array;
   readonly modelYhat: Float64Array;
   readonly modelLevel: Uint8Array;
   readonly exact: Float64Array;
-  readonly summary: BlockSummary;
-  readonly power: BlockPower;
 }
+
+/**
+ * Wire lines are deflated where they are written (the writer thread). Level 1: level 6 saves a
+ * further 10 % of the log at 2.4 times the CPU (bench -- engine, store section).
+ */
+const WIRE_DEFLATE = { level: 1 } as const;
+/** Vector set chunks: relu activations are half zeros; level 1 takes most of that at a fraction of the time. */
+const VECTORS_DEFLATE = { level: 1 } as const;
 
 const blob = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -114,6 +136,66 @@ function inputsView(encoding: 'u8' | 'u16' | 'i32', b: Buffer): Uint8Array | Uin
 }
 function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
   return make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+const SUMMARY_COLUMNS = `block, first_vector, vectors, repeat_count, outputs, planes, macs, digital_mismatches, level_agreements, signal_sq, error_sq,
+  model_error_sq, yhat_residual_min, yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max,
+  model_energy_pj, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw`;
+
+interface SummaryRow {
+  block: number;
+  first_vector: number;
+  vectors: number;
+  repeat_count: number;
+  outputs: number;
+  planes: number;
+  macs: number;
+  digital_mismatches: number;
+  level_agreements: number;
+  signal_sq: number;
+  error_sq: number;
+  model_error_sq: number;
+  yhat_residual_min: number;
+  yhat_residual_max: number;
+  code_residual_count: number;
+  code_residual_sum: number;
+  code_residual_sq: number;
+  code_residual_min: number;
+  code_residual_max: number;
+  model_energy_pj: number;
+  burst_us: number;
+  die_temp_c: number;
+  vdd_dig_mw: number;
+  vdd_ana_mw: number;
+  vdd_sram_mw: number;
+}
+
+function summaryOf(r: SummaryRow): BlockSummaryRecord {
+  return {
+    block: r.block,
+    firstVector: r.first_vector,
+    vectors: r.vectors,
+    repeat: r.repeat_count,
+    outputs: r.outputs,
+    planes: r.planes,
+    summary: {
+      macs: r.macs,
+      digitalMismatches: r.digital_mismatches,
+      levelAgreements: r.level_agreements,
+      signalSq: r.signal_sq,
+      errorSq: r.error_sq,
+      modelErrorSq: r.model_error_sq,
+      yhatResidualMin: r.yhat_residual_min,
+      yhatResidualMax: r.yhat_residual_max,
+      codeResidualCount: r.code_residual_count,
+      codeResidualSum: r.code_residual_sum,
+      codeResidualSq: r.code_residual_sq,
+      codeResidualMin: r.code_residual_min,
+      codeResidualMax: r.code_residual_max,
+      modelEnergyPj: r.model_energy_pj,
+    },
+    power: { burstUs: r.burst_us, dieTempC: r.die_temp_c, vddDigMw: r.vdd_dig_mw, vddAnaMw: r.vdd_ana_mw, vddSramMw: r.vdd_sram_mw },
+  };
 }
 
 interface RunDbRow {
@@ -178,12 +260,14 @@ export class RunStore {
       const setId = Number(
         this.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at, owner_pid) VALUES (NULL, ?, ?, ?, ?, ?, ?)`).run(src.rows, src.cols, generator, seed, this.now(), process.pid).lastInsertRowid,
       );
-      const insert = this.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (?, ?, ?, ?, ?)`);
+      const insert = this.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data, deflated) VALUES (?, ?, ?, ?, ?, ?)`);
       const hasher = nodeContentHasher(src.rows, src.cols);
       forEachChunk(src, chunkVectors, (first, data, count) => {
         hasher.update(data);
         const { encoding, bytes } = packInputs(data);
-        insert.run(setId, first, count, encoding, bytes);
+        const packed = deflateRawSync(bytes, VECTORS_DEFLATE);
+        const deflated = packed.length < bytes.length;
+        insert.run(setId, first, count, encoding, deflated ? packed : bytes, deflated ? 1 : 0);
       });
       const hash = hasher.digest();
       this.db.transaction(() => {
@@ -199,7 +283,16 @@ export class RunStore {
   vectorSet(hash: string): VectorSource | null {
     const set = this.db.prepare(`SELECT id, rows, cols FROM vector_sets WHERE hash = ?`).get(hash) as { id: number; rows: number; cols: number } | undefined;
     if (!set) return null;
-    const chunk = this.db.prepare(`SELECT first_vector, vectors, encoding, data FROM vector_set_chunks WHERE set_id = ? AND first_vector <= ? ORDER BY first_vector DESC LIMIT 1`);
+    const chunk = this.db.prepare(`SELECT first_vector, vectors, encoding, data, deflated FROM vector_set_chunks WHERE set_id = ? AND first_vector <= ? ORDER BY first_vector DESC LIMIT 1`);
+    type Chunk = { first_vector: number; vectors: number; encoding: 'u8' | 'u16' | 'i32'; data: Buffer; deflated: number };
+    // the last chunk read, inflated once: batches seldom line up with chunks
+    let last: { first: number; vectors: number; inputs: Uint8Array | Uint16Array | Int32Array } | null = null;
+    const chunkAt = (v: number) => {
+      if (last && v >= last.first && v < last.first + last.vectors) return last;
+      const c = chunk.get(set.id, v) as Chunk;
+      last = { first: c.first_vector, vectors: c.vectors, inputs: inputsView(c.encoding, c.deflated ? inflateRawSync(c.data) : c.data) };
+      return last;
+    };
     return {
       rows: set.rows,
       cols: set.cols,
@@ -207,11 +300,11 @@ export class RunStore {
         const out = new Int32Array(count * set.cols);
         let v = first;
         while (v < first + count) {
-          const c = chunk.get(set.id, v) as { first_vector: number; vectors: number; encoding: 'u8' | 'u16' | 'i32'; data: Buffer };
-          const from = v - c.first_vector;
+          const c = chunkAt(v);
+          const from = v - c.first;
           const n = Math.min(c.vectors - from, first + count - v);
           // widen straight into the batch: no whole-chunk copy on the streaming path
-          out.set(inputsView(c.encoding, c.data).subarray(from * set.cols, (from + n) * set.cols), (v - first) * set.cols);
+          out.set(c.inputs.subarray(from * set.cols, (from + n) * set.cols), (v - first) * set.cols);
           v += n;
         }
         return out;
@@ -285,25 +378,30 @@ export class RunStore {
     );
   }
 
-  /** One batch, atomically: its block, power and wire lines, and the run's progress. */
-  commitBlock(runId: number, b: ResultBlockRecord, wire: WireLines | null): void {
+  /**
+   * One batch, atomically: its block, power and wire lines, and the run's progress. The block and
+   * the wire lines are packed first, outside the transaction (in the writer thread, this is where
+   * the deflating happens, off the streaming thread).
+   */
+  commitBlock(runId: number, b: StoredBlock, wire: WireLines | null): void {
     const s = b.summary;
     const at = this.now();
+    const data = encodeMeasured(b, b.planes);
+    const lines = wire && { toBoard: deflateRawSync(wire.toBoard.join('\n'), WIRE_DEFLATE), toHost: deflateRawSync(wire.toHost.join('\n'), WIRE_DEFLATE) };
     this.guard(() =>
       this.db.transaction(() => {
         this.db
           .prepare(
-            `INSERT INTO result_blocks (run_id, block, first_vector, vectors, repeat_count, outputs, planes, digital, saliency, level, codes, yhat,
-               model_yhat, model_level, exact, macs, digital_mismatches, level_agreements, signal_sq, error_sq, model_error_sq, yhat_residual_min,
-               yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max, model_energy_pj, committed_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO result_blocks (run_id, block, first_vector, vectors, repeat_count, outputs, planes, data, macs, digital_mismatches, level_agreements,
+               signal_sq, error_sq, model_error_sq, yhat_residual_min, yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq,
+               code_residual_min, code_residual_max, model_energy_pj, committed_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, blob(b.digital), blob(b.saliency), blob(b.level), blob(b.codes), blob(b.yhat),
-            blob(b.modelYhat), blob(b.modelLevel), blob(b.exact), s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
+          .run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, data, s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
             s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, at);
         const p = b.power;
         this.db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
-        if (wire) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard.join('\n'), wire.toHost.join('\n'));
+        if (lines) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'deflate')`).run(runId, b.block, lines.toBoard, lines.toHost);
         this.db.prepare(`UPDATE runs SET vectors_done = ?, updated_at = ? WHERE id = ?`).run(b.firstVector + b.vectors, at, runId);
       })(),
     );
@@ -419,45 +517,31 @@ export class RunStore {
     return r;
   }
 
-  /** Committed blocks of a run, in vector order, one at a time (memory stays flat). */
-  *blocks(runId: number): Generator<ResultBlockRecord> {
-    const rows = this.db.prepare(`SELECT * FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<Record<string, unknown>>;
+  /** A run's block summaries, in vector order: figures and power, no blob read (`runs show`, taking a run up). */
+  blockSummaries(runId: number): BlockSummaryRecord[] {
+    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).all(runId) as SummaryRow[];
+    return rows.map(summaryOf);
+  }
+
+  /** Committed blocks of a run with their measured values, in vector order, one at a time (memory stays flat). */
+  *blocks(runId: number): Generator<StoredBlock> {
+    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, data FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<SummaryRow & { data: Buffer }>;
     for (const r of rows) {
-      const buf = (k: string) => r[k] as Buffer;
-      yield {
-        block: r.block as number,
-        firstVector: r.first_vector as number,
-        vectors: r.vectors as number,
-        repeat: r.repeat_count as number,
-        outputs: r.outputs as number,
-        planes: r.planes as number,
-        digital: view(buf('digital'), (b) => new Int32Array(b)),
-        saliency: view(buf('saliency'), (b) => new Int32Array(b)),
-        level: view(buf('level'), (b) => new Uint8Array(b)),
-        codes: view(buf('codes'), (b) => new Int8Array(b)),
-        yhat: view(buf('yhat'), (b) => new Float64Array(b)),
-        modelYhat: view(buf('model_yhat'), (b) => new Float64Array(b)),
-        modelLevel: view(buf('model_level'), (b) => new Uint8Array(b)),
-        exact: view(buf('exact'), (b) => new Float64Array(b)),
-        summary: {
-          macs: r.macs as number,
-          digitalMismatches: r.digital_mismatches as number,
-          levelAgreements: r.level_agreements as number,
-          signalSq: r.signal_sq as number,
-          errorSq: r.error_sq as number,
-          modelErrorSq: r.model_error_sq as number,
-          yhatResidualMin: r.yhat_residual_min as number,
-          yhatResidualMax: r.yhat_residual_max as number,
-          codeResidualCount: r.code_residual_count as number,
-          codeResidualSum: r.code_residual_sum as number,
-          codeResidualSq: r.code_residual_sq as number,
-          codeResidualMin: r.code_residual_min as number,
-          codeResidualMax: r.code_residual_max as number,
-          modelEnergyPj: r.model_energy_pj as number,
-        },
-        power: { burstUs: r.burst_us as number, dieTempC: r.die_temp_c as number, vddDigMw: r.vdd_dig_mw as number, vddAnaMw: r.vdd_ana_mw as number, vddSramMw: r.vdd_sram_mw as number },
-      };
+      const m = decodeMeasured(r.data);
+      yield { ...summaryOf(r), digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes };
     }
+  }
+
+  /** Wire lines of a run's batch, as they were logged (inflated when they were stored deflated). */
+  wireLines(runId: number, block: number): WireLines | null {
+    const r = this.db.prepare(`SELECT to_board, to_host, encoding FROM wire_log WHERE run_id = ? AND block = ?`).get(runId, block) as { to_board: string | Buffer; to_host: string | Buffer; encoding: string } | undefined;
+    if (!r) return null;
+    const text = (v: string | Buffer) => (r.encoding === 'deflate' ? inflateRawSync(v as Buffer).toString('utf8') : (v as string));
+    const lines = (v: string | Buffer) => {
+      const t = text(v);
+      return t === '' ? [] : t.split('\n');
+    };
+    return { toBoard: lines(r.to_board), toHost: lines(r.to_host) };
   }
 
   close(): void {

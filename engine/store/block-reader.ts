@@ -1,0 +1,54 @@
+// A run's blocks with the model's expectation beside the measurement. The store keeps only what
+// the board measured; the model (shared/model, about 400,000 vectors/s) recomputes the rest from
+// the run's stored vector set, weights, profile and configuration, faster than the store could
+// read it back from disk, and from the same inputs that the run's content hashes name.
+import { compareWithModel } from '../../shared/analysis/compare';
+import { createDieModel, type DieModelOptions } from '../../shared/model/evaluator';
+import { intMatrix } from '../../shared/model/matrix';
+import { MODES, type ModeConfig } from '../../shared/model/modes';
+import { parseDieProfile } from '../../shared/model/profile';
+import type { RunStore, StoredBlock } from './run-store';
+
+/** A stored block with what the run computed beside it when it committed the block. */
+export interface BlockWithModel extends StoredBlock {
+  /** measured D + A * N / L, A from the codes (calibrated with the run's calibration, if it had one) */
+  readonly yhat: Float64Array;
+  readonly modelYhat: Float64Array;
+  readonly modelLevel: Uint8Array;
+  readonly exact: Float64Array;
+}
+
+/** The blocks of a run with the model's expectation recomputed, one at a time, in vector order. */
+export function* blocksWithModel(store: RunStore, runId: number, options: DieModelOptions = {}): Generator<BlockWithModel> {
+  const run = store.getRun(runId);
+  if (!run) throw new Error(`no run ${runId} in ${store.path}`);
+  if (!run.vectorSet || !run.weightSet) throw new Error(`run ${runId} has no stimulus of its own (a sweep's parent)`);
+  const mode = run.config.mode;
+  if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) throw new Error(`run ${runId} has no mode in its stored configuration`);
+  const stored = run.config as { boundary?: number; skip?: number; profile?: unknown };
+  const profile = parseDieProfile(stored.profile ?? {}, `run ${runId}'s stored profile`);
+  const config: ModeConfig = { mode: mode as ModeConfig['mode'], boundary: stored.boundary, skip: stored.skip };
+  const weights = store.getWeightSet(run.weightSet);
+  const vectors = store.vectorSet(run.vectorSet);
+  if (!weights || !vectors) throw new Error(`run ${runId}'s vector or weight set is missing from ${store.path}`);
+  const calibrationId = (store.db.prepare(`SELECT calibration_id FROM runs WHERE id = ?`).get(runId) as { calibration_id: number | null }).calibration_id;
+  const calibration = calibrationId === null ? null : store.calibration(calibrationId);
+  const model = createDieModel(profile, weights, options);
+  for (const b of store.blocks(runId)) {
+    const expected = model.evaluate(intMatrix(b.vectors, profile.rows, vectors.read(b.firstVector, b.vectors)), config, { codes: true });
+    const measured = { first: b.firstVector, count: b.vectors * b.repeat, outputs: b.outputs, planes: b.planes, digital: b.digital, saliency: b.saliency, level: b.level, codes: b.codes };
+    const cmp = compareWithModel(profile, model.geometry, expected, measured, calibration);
+    // results hold vectors x repeat records, record r for vector r mod vectors
+    const n = b.digital.length;
+    const modelYhat = new Float64Array(n);
+    const modelLevel = new Uint8Array(n);
+    const exact = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = i % expected.yhat.length;
+      modelYhat[i] = expected.yhat[k] as number;
+      modelLevel[i] = expected.level[k] as number;
+      exact[i] = expected.exact[k] as number;
+    }
+    yield { ...b, yhat: cmp.yhat, modelYhat, modelLevel, exact };
+  }
+}
