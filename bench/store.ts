@@ -13,7 +13,7 @@ import { executeRun } from '../engine/run/run-engine';
 import { inlineBlockWriter } from '../engine/store/block-writer';
 import { loadMigrations } from '../engine/store/migrate';
 import { openDatabase } from '../engine/store/open-store';
-import { RunStore, type ResultBlockRecord } from '../engine/store/run-store';
+import { RunStore, type StoredBlock } from '../engine/store/run-store';
 import { DEFAULT_PROFILE } from '../shared/model/profile';
 import { workloadSource } from '../shared/workload/generators';
 import { median, report } from './report';
@@ -21,9 +21,12 @@ import { median, report } from './report';
 const blob = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const view = <T>(b: Buffer, make: (buf: ArrayBuffer) => T): T => make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
 
-/** Schema 2's RunStore.commitBlock: every field its own blob, codes int8 for all 64 planes, wire lines as text. */
-function legacyCommit(db: Database.Database, runId: number, b: ResultBlockRecord, wire: WireLines | null): void {
+/** Schema 2's RunStore.commitBlock: every field its own blob, codes int8 for all 64 planes, the model's expectation and yhat beside them (float64, uint8: zeros of their size here, as they cost the same), wire lines as text. */
+function legacyCommit(db: Database.Database, runId: number, b: StoredBlock, wire: WireLines | null): void {
   const s = b.summary;
+  const macs = b.digital.length;
+  const yhat = new Float64Array(macs);
+  const modelLevel = new Uint8Array(macs);
   const codes = new Int8Array(b.codes.length);
   codes.set(b.codes);
   db.transaction(() => {
@@ -32,8 +35,8 @@ function legacyCommit(db: Database.Database, runId: number, b: ResultBlockRecord
          model_yhat, model_level, exact, macs, digital_mismatches, level_agreements, signal_sq, error_sq, model_error_sq, yhat_residual_min,
          yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max, model_energy_pj, committed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, blob(Int32Array.from(b.digital)), blob(Int32Array.from(b.saliency)), blob(b.level), blob(codes), blob(b.yhat),
-      blob(b.modelYhat), blob(b.modelLevel), blob(b.exact), s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
+    ).run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, blob(Int32Array.from(b.digital)), blob(Int32Array.from(b.saliency)), blob(b.level), blob(codes), blob(yhat),
+      blob(yhat), blob(modelLevel), blob(yhat), s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
       s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, new Date().toISOString());
     const p = b.power;
     db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
@@ -60,14 +63,14 @@ function tableBytes(db: Database.Database, names: readonly string[]): number {
 }
 
 /** A sim run's blocks and wire lines, as the run handed them to the store. */
-async function capture(vectors: number): Promise<{ blocks: ResultBlockRecord[]; wires: WireLines[]; source: ReturnType<typeof workloadSource> }> {
+async function capture(vectors: number): Promise<{ blocks: StoredBlock[]; wires: WireLines[]; source: ReturnType<typeof workloadSource> }> {
   const dir = mkdtempSync(join(tmpdir(), 'osa-bench-store-'));
   const path = join(dir, 'capture.db');
   const store = new RunStore(openDatabase(path), path);
-  const blocks: ResultBlockRecord[] = [];
+  const blocks: StoredBlock[] = [];
   const wires: WireLines[] = [];
   const inline = inlineBlockWriter(store);
-  const writer = { ...inline, write: async (runId: number, b: ResultBlockRecord, wire: WireLines | null, done?: () => void) => {
+  const writer = { ...inline, write: async (runId: number, b: StoredBlock, wire: WireLines | null, done?: () => void) => {
     blocks.push(b);
     wires.push(wire ?? { toBoard: [], toHost: [] });
     await inline.write(runId, b, wire, done);

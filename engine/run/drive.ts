@@ -116,11 +116,6 @@ export async function drive(
     const expected = model.evaluate(slice, run.config, { codes: true });
     // a calibration, when the run has one, corrects the measured codes per ADC column; the raw codes are stored
     const cmp = compareWithModel(profile, model.geometry, expected, b.results, run.calibration);
-    const n = b.results.count * profile.outputs;
-    const rep = <A extends Float64Array | Uint8Array>(arr: ArrayLike<number>, out: A): A => {
-      for (let i = 0; i < n; i++) out[i] = arr[i % arr.length] as number;
-      return out;
-    };
     const power: BlockPower = { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM };
     const wire = conn.wire.take();
     const end = b.first + b.count;
@@ -138,11 +133,6 @@ export async function drive(
         saliency: b.results.saliency,
         level: b.results.level,
         codes: b.results.codes,
-        // not stored: the reader recomputes them (engine/store/block-reader.ts)
-        yhat: cmp.yhat,
-        modelYhat: rep(expected.yhat, new Float64Array(n)),
-        modelLevel: rep(expected.level, new Uint8Array(n)),
-        exact: rep(expected.exact, new Float64Array(n)),
         summary: cmp,
         power,
       },

@@ -74,7 +74,7 @@ export async function resumeRun(ref: string | number, deps: RunDeps, control = n
 
   const extent = store.committedExtent(row.id);
   const figures = new RunFiguresAccumulator(profile);
-  for (const b of store.blocks(row.id)) figures.add(b.summary, burstEnergyPj(b.power), b.power.dieTempC);
+  for (const b of store.blockSummaries(row.id)) figures.add(b.summary, burstEnergyPj(b.power), b.power.dieTempC);
   const sessionId = typeof deps.sessionId === 'function' ? deps.sessionId() : (deps.sessionId ?? row.sessionId);
   store.setState(row.id, 'running', null);
   deps.onStart?.(row.id);

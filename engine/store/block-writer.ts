@@ -2,7 +2,7 @@
 // core while the main thread keeps the link busy; inline, in the caller's thread (for tests and
 // where workers cannot run). Both keep the order of blocks and fail loudly.
 import { Worker } from 'node:worker_threads';
-import type { ResultBlockRecord, RunStore } from './run-store';
+import type { RunStore, StoredBlock } from './run-store';
 import type { WireLines } from '../../drivers/transport/recording';
 import type { OpenOptions } from './open-store';
 import { StoreError } from './store-error';
@@ -12,7 +12,7 @@ export interface BlockWriter {
    * Queue a block; resolves once the queue has room again (back-pressure). Rejects after a failed
    * commit. `onCommitted` is called once the block is in the database, blocks in order.
    */
-  write(runId: number, block: ResultBlockRecord, wire: WireLines | null, onCommitted?: () => void): Promise<void>;
+  write(runId: number, block: StoredBlock, wire: WireLines | null, onCommitted?: () => void): Promise<void>;
   /** Resolves when every queued block is committed. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -33,8 +33,8 @@ type Reply = { kind: 'committed' } | { kind: 'error'; message: string };
 
 const MAX_QUEUED = 4;
 
-function transferables(b: ResultBlockRecord): ArrayBuffer[] {
-  const views = [b.digital, b.saliency, b.level, b.codes, b.yhat, b.modelYhat, b.modelLevel, b.exact];
+function transferables(b: StoredBlock): ArrayBuffer[] {
+  const views = [b.digital, b.saliency, b.level, b.codes];
   return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
 }
 

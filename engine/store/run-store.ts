@@ -89,18 +89,6 @@ export interface BlockSummaryRecord {
 export interface StoredBlock extends BlockSummaryRecord, MeasuredValues {}
 
 /**
- * A block as a run commits it. Only the measured values, the figures and the power are stored;
- * `yhat` and the model's expectation (`modelYhat`, `modelLevel`, `exact`) travel with the record
- * for the writer's callers but are recomputed on read (block-reader.ts) rather than stored.
- */
-export interface ResultBlockRecord extends StoredBlock {
-  readonly yhat: Float64Array;
-  readonly modelYhat: Float64Array;
-  readonly modelLevel: Uint8Array;
-  readonly exact: Float64Array;
-}
-
-/**
  * Wire lines are deflated where they are written (the writer thread). Level 1: level 6 saves a
  * further 10 % of the log at 2.4 times the CPU (bench -- engine, store section).
  */

@@ -326,8 +326,8 @@ describe('a store that cannot take the run', () => {
 
   it('fills up mid-run: the run fails with a clear error, is marked failed, and keeps every committed batch', async () => {
     const db = dbIn();
-    // 1024-vector blocks take about 2 MB with their wire lines: a 5 MB store holds one or two
-    const r = await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '6000', '--batch', '1024', '--mode', 'osa', '--db-limit-mb', '5');
+    // 1024-vector blocks take about 0.6 MB with their wire lines, the vector set about 1 MB: a 3 MB store holds one or two
+    const r = await cliProcess('run', '--board', 'sim', '--db', db, '--workload', 'relu', '--vectors', '6000', '--batch', '1024', '--mode', 'osa', '--db-limit-mb', '3');
     expect(r.code).toBe(1); // the run failed; the command was right
     expect(r.stderr).toMatch(new RegExp(`osa-bench: ${db.replace(/[.]/g, '\\.')}: the disk is full`));
     const run = (JSON.parse((await cli('runs', 'list', '--db', db, '--json')).stdout) as { id: number; state: string; vectorsDone: number }[])[0]!;

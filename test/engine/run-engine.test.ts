@@ -156,7 +156,7 @@ describe('a database that fills up', () => {
     const emptyBytes = (empty.db.pragma('page_count', { simple: true }) as number) * (empty.db.pragma('page_size', { simple: true }) as number);
     empty.close();
     // room for the run's metadata and a few blocks, not for the whole run
-    const { store } = openRunStore(path, { maxBytes: emptyBytes + 2_000_000 });
+    const { store } = openRunStore(path, { maxBytes: emptyBytes + 500_000 });
     const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
     await expect(executeRun(request, { store, board, clock: systemClock })).rejects.toThrow(/runs\.db: the disk is full/);
     const run = store.listRuns()[0]!;

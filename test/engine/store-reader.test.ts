@@ -9,9 +9,11 @@ import { parseDieConfig } from '../../drivers/sim/die-config';
 import { simBoardLink } from '../../engine/board/board-link';
 import { executeRun } from '../../engine/run/run-engine';
 import { blocksWithModel } from '../../engine/store/block-reader';
-import type { ResultBlockRecord, StoredBlock } from '../../engine/store/run-store';
+import type { StoredBlock } from '../../engine/store/run-store';
 import { openRunStore } from '../../engine/store/store';
 import { inlineBlockWriter } from '../../engine/store/block-writer';
+import { createDieModel } from '../../shared/model/evaluator';
+import { rowSlice } from '../../shared/model/matrix';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
@@ -24,10 +26,10 @@ async function run(config: ModeConfig, repeat: number) {
   const { store } = openRunStore(path);
   const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
   // keep what the run handed to the store, to compare with what reads back
-  const sent: ResultBlockRecord[] = [];
+  const sent: StoredBlock[] = [];
   const inline = inlineBlockWriter(store);
-  const writer = { ...inline, write: (runId: number, b: ResultBlockRecord, wire: Parameters<typeof inline.write>[2], done?: () => void) => {
-    sent.push({ ...b, digital: b.digital.slice(), saliency: b.saliency.slice(), level: b.level.slice(), codes: b.codes.slice(), yhat: b.yhat.slice(), modelYhat: b.modelYhat.slice(), modelLevel: b.modelLevel.slice(), exact: b.exact.slice() });
+  const writer = { ...inline, write: (runId: number, b: StoredBlock, wire: Parameters<typeof inline.write>[2], done?: () => void) => {
+    sent.push({ ...b, digital: b.digital.slice(), saliency: b.saliency.slice(), level: b.level.slice(), codes: b.codes.slice() });
     return inline.write(runId, b, wire, done);
   } };
   const s = await executeRun({ profile: DEFAULT_PROFILE, config, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 9 }, batchVectors: 150, repeat, logWire: true }, { store, board, clock: systemClock, writer });
@@ -51,9 +53,22 @@ describe('reading a run back', () => {
         if (config.mode !== 'osa') expect(b.saliency.every((x) => x === 0)).toBe(true);
       });
       const withModel = [...blocksWithModel(store, s.runId)];
+      // the model's expectation as the model gives it for the run's own stimulus, each result of a repeated batch alike
+      const model = createDieModel(DEFAULT_PROFILE, workload.weights);
       withModel.forEach((b, k) => {
-        const r = sent[k]!;
-        for (const f of ['yhat', 'modelYhat', 'modelLevel', 'exact'] as const) expect(same(b[f], r[f])).toBe(true);
+        const e = model.evaluate(rowSlice(workload.vectors, b.firstVector, b.firstVector + b.vectors), config, { codes: true });
+        const n = b.vectors * repeat * DEFAULT_PROFILE.outputs;
+        const tile = <A extends Float64Array | Uint8Array>(from: ArrayLike<number>, out: A) => {
+          for (let i = 0; i < n; i++) out[i] = from[i % from.length] as number;
+          return out;
+        };
+        expect(same(b.modelYhat, tile(e.yhat, new Float64Array(n)))).toBe(true);
+        expect(same(b.modelLevel, tile(e.level, new Uint8Array(n)))).toBe(true);
+        expect(same(b.exact, tile(e.exact, new Float64Array(n)))).toBe(true);
+        // the figures the run committed with the block come back from the measured yhat recomputed on read
+        let errorSq = 0;
+        for (let i = 0; i < n; i++) errorSq += ((b.yhat[i] as number) - (b.exact[i] as number)) ** 2;
+        expect(errorSq).toBeCloseTo(sent[k]!.summary.errorSq, 6);
       });
       // summaries alone, with power: no blob decoded
       expect(store.blockSummaries(s.runId)).toEqual(stored.map(({ digital: _d, saliency: _s, level: _l, codes: _c, ...rest }) => rest));
