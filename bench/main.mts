@@ -3,6 +3,7 @@ import { benchCodec, benchLinkUse, benchNoisy, benchRoundTrip } from './link';
 import { benchModel } from './model';
 import { benchModelProcess } from './model-process';
 import { benchEngine, benchMemory } from './engine';
+import { benchStartup } from './startup';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => {
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   noisy: () => benchNoisy(),
   engine: benchEngine,
   memory: () => benchMemory(),
+  startup: () => benchStartup({ runs: 11 }),
 };
 
 const names = process.argv.slice(2);

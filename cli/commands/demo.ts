@@ -1,18 +1,7 @@
 import type { Command } from 'commander';
-import { summarize } from '../../shared/analysis/summary';
-import { SPEC_HCIM_SNR_DB, SPEC_OSA } from '../../shared/analysis/spec-figures';
-import { createDieModel } from '../../shared/model/evaluator';
-import { DEFAULT_PROFILE } from '../../shared/model/profile';
-import { generateWorkload } from '../../shared/workload/generators';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../drivers/clock';
-import { parseDieConfig } from '../../drivers/sim/die-config';
-import { simBoardLink } from '../../engine/board/board-link';
-import { executeRun } from '../../engine/run/run-engine';
-import { openRunStore } from '../../engine/store/store';
-import { matrixSource } from '../../shared/workload/vector-source';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn } from '../options';
 
@@ -26,6 +15,22 @@ export function addDemoCommand(program: Command, io: CliIo): void {
     .option('--vectors <T>', 'number of vectors', integerIn(1, 1_000_000), 4000)
     .option('--seed <S>', 'PRNG seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
     .action(async (o: { vectors: number; seed: number }) => {
+      // the model, the simulated board and the store: loaded when the demo runs, not at every start
+      const [{ summarize }, { SPEC_HCIM_SNR_DB, SPEC_OSA }, { createDieModel }, { DEFAULT_PROFILE }, { generateWorkload }, { matrixSource }] = await Promise.all([
+        import('../../shared/analysis/summary'),
+        import('../../shared/analysis/spec-figures'),
+        import('../../shared/model/evaluator'),
+        import('../../shared/model/profile'),
+        import('../../shared/workload/generators'),
+        import('../../shared/workload/vector-source'),
+      ]);
+      const [{ systemClock }, { parseDieConfig }, { simBoardLink }, { executeRun }, { openRunStore }] = await Promise.all([
+        import('../../drivers/clock'),
+        import('../../drivers/sim/die-config'),
+        import('../../engine/board/board-link'),
+        import('../../engine/run/run-engine'),
+        import('../../engine/store/store'),
+      ]);
       const p = DEFAULT_PROFILE;
       const w = generateWorkload(p, { kind: 'relu', vectors: o.vectors, seed: o.seed });
       const model = createDieModel(p, w.weights);

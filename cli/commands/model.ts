@@ -1,11 +1,6 @@
+// The model (its wasm kernel), the file readers and the hashes are imported by the actions: --help starts without them.
 import { Option, type Command } from 'commander';
-import { loadProfile } from '../../engine/files/profile-file';
-import { openVectorFile, readWeightFile } from '../../engine/files/matrix-files';
-import { nodeContentHash, nodeContentHasher } from '../../engine/store/node-content-hash';
-import { SummaryAccumulator } from '../../shared/analysis/summary';
-import { macCsvHeader } from '../../shared/io/mac-records';
-import { evaluateInBatches } from '../../shared/model/batches';
-import { createDieModel, type MacBatch } from '../../shared/model/evaluator';
+import type { MacBatch } from '../../shared/model/evaluator';
 import { MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
@@ -34,6 +29,11 @@ function withModelInputs(cmd: Command): Command {
  * set is never in memory whole. Nothing is written before every vector has been checked.
  */
 async function loadInputs(o: ModelInputOptions) {
+  const [{ loadProfile }, { openVectorFile, readWeightFile }, { createDieModel }] = await Promise.all([
+    import('../../engine/files/profile-file'),
+    import('../../engine/files/matrix-files'),
+    import('../../shared/model/evaluator'),
+  ]);
   const profile = await loadProfile(o.profile);
   const config: ModeConfig = { mode: o.mode, boundary: o.boundary, skip: o.skip };
   resolveMode(profile, config);
@@ -87,7 +87,7 @@ export function addModelCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--codes', 'add the ADC code of every plane (-1 where the plane is not analog)')
     .action(async (o: ModelInputOptions & { format: 'jsonl' | 'csv'; codes?: boolean }) => {
-      const { config, vectors, model: die } = await loadInputs(o);
+      const [{ config, vectors, model: die }, { macCsvHeader }, { evaluateInBatches }] = await Promise.all([loadInputs(o), import('../../shared/io/mac-records'), import('../../shared/model/batches')]);
       const codes = o.codes === true;
       await vectors.forEach(() => {}); // check every vector before the first record (a read is ~0.4 s/GB)
       if (o.format === 'csv') await writeChunk(io.stdout, macCsvHeader(codes));
@@ -100,7 +100,12 @@ export function addModelCommand(program: Command, io: CliIo): void {
 
   withModelInputs(model.command('summary').description('one JSON object: SNR overall and per level, level mix, planes, energy, G, TOPS/W'))
     .action(async (o: ModelInputOptions) => {
-      const { profile, config, weights, vectors, model: die } = await loadInputs(o);
+      const [{ profile, config, weights, vectors, model: die }, { nodeContentHash, nodeContentHasher }, { SummaryAccumulator }, { evaluateInBatches }] = await Promise.all([
+        loadInputs(o),
+        import('../../engine/store/node-content-hash'),
+        import('../../shared/analysis/summary'),
+        import('../../shared/model/batches'),
+      ]);
       const acc = new SummaryAccumulator(profile);
       // one pass: a bad vector stops the command before anything is written, so no second is needed
       const vectorsHash = nodeContentHasher(vectors.rows, vectors.cols);

@@ -1,19 +1,8 @@
 // osa-bench procedure NAME: the characterization procedures of spec section 5.
+// Each procedure, the board links and the store are imported when a procedure runs: --help starts without them.
 import type { Command } from 'commander';
-import { parseBoardAddress } from '../../drivers/board-address';
-import { systemClock } from '../../drivers/clock';
-import { boardLinkFor } from '../board-link-options';
-import { loadProfile } from '../../engine/files/profile-file';
 import type { ProcedureContext, ProcedureReport } from '../../engine/procedures/context';
-import { adcTransfer } from '../../engine/procedures/adc-transfer';
-import { functionalCheck } from '../../engine/procedures/functional';
-import { marchTest } from '../../engine/procedures/march';
-import { osaPoints } from '../../engine/procedures/osa-points';
-import { powerPerMode } from '../../engine/procedures/power-per-mode';
-import { repeatability } from '../../engine/procedures/repeatability';
-import { snrSweep } from '../../engine/procedures/snr-sweep';
 import { defaultDatabasePath } from '../../engine/store/default-path';
-import { openRunStore } from '../../engine/store/store';
 import { MODES, resolveMode, type Mode } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
 import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
@@ -53,6 +42,13 @@ function workload(cmd: Command, vectors: number): Command {
 }
 
 async function runProcedure(io: CliIo, o: Common, fn: (ctx: ProcedureContext) => Promise<ProcedureReport>): Promise<void> {
+  const [{ parseBoardAddress }, { systemClock }, { boardLinkFor }, { loadProfile }, { openRunStore }] = await Promise.all([
+    import('../../drivers/board-address'),
+    import('../../drivers/clock'),
+    import('../board-link-options'),
+    import('../../engine/files/profile-file'),
+    import('../../engine/store/store'),
+  ]);
   const profile: DieProfile = await loadProfile(o.profile);
   const address = parseBoardAddress(o.board);
   const board = await boardLinkFor(address, profile, { die: o.die });
@@ -79,29 +75,29 @@ export function addProcedureCommand(program: Command, io: CliIo): void {
   common(proc.command('functional').description('DCIM bit-exactness on corners, walking ones and random vectors (pass/fail)'))
     .option('--random <T>', 'random vectors', integerIn(1, MAX_WORKLOAD_VECTORS), 2000)
     .option('--seed <S>', 'seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
-    .action((o: Common & { random: number; seed: number }) => runProcedure(io, o, (ctx) => functionalCheck(ctx, { randomVectors: o.random, seed: o.seed })));
+    .action((o: Common & { random: number; seed: number }) => runProcedure(io, o, async (ctx) => (await import('../../engine/procedures/functional')).functionalCheck(ctx, { randomVectors: o.random, seed: o.seed })));
 
   common(proc.command('march').description('SRAM march test through weight write and read-back: the stuck-cell map (pass/fail)')).action((o: Common) =>
-    runProcedure(io, o, (ctx) => marchTest(ctx)),
+    runProcedure(io, o, async (ctx) => (await import('../../engine/procedures/march')).marchTest(ctx)),
   );
 
   common(proc.command('adc-transfer').description('ADC transfer curve per column: gain, offset, noise, DNL and INL; stored as a calibration'))
     .option('--repeat <R>', 'repeats of the ramp', integerIn(2, 10_000), 8)
-    .action((o: Common & { repeat: number }) => runProcedure(io, o, (ctx) => adcTransfer(ctx, { repeat: o.repeat })));
+    .action((o: Common & { repeat: number }) => runProcedure(io, o, async (ctx) => (await import('../../engine/procedures/adc-transfer')).adcTransfer(ctx, { repeat: o.repeat })));
 
   workload(common(proc.command('snr-sweep').description('SNR versus boundary: hcim at b = FROM..TO, measured and modelled')), 4000)
     .option('--from <b>', 'first boundary', integerIn(0, 31), 0)
     .option('--to <b>', 'last boundary', integerIn(0, 31), 14)
     .option('--skip <t>', 'skip line (capped at b)', integerIn(0, 31), 0)
-    .action((o: Common & Workload & { from: number; to: number; skip: number }) => runProcedure(io, o, (ctx) => snrSweep(ctx, { ...o })));
+    .action((o: Common & Workload & { from: number; to: number; skip: number }) => runProcedure(io, o, async (ctx) => (await import('../../engine/procedures/snr-sweep')).snrSweep(ctx, { ...o })));
 
   workload(common(proc.command('power-per-mode').description('measured rail energy per MAC and TOPS/W in dcim, acim, hcim and osa, against the energy model')), 4000)
     .option('--boundary <b>', 'the hcim point', integerIn(0, 31), 9)
-    .action((o: Common & Workload & { boundary: number }) => runProcedure(io, o, (ctx) => powerPerMode(ctx, { ...o })));
+    .action((o: Common & Workload & { boundary: number }) => runProcedure(io, o, async (ctx) => (await import('../../engine/procedures/power-per-mode')).powerPerMode(ctx, { ...o })));
 
   workload(common(proc.command('osa-points').description('OSA operating points: thresholds shifted by each offset; level mix, SNR, gain, Pareto front')), 4000)
     .option('--offsets <list>', 'comma-separated offsets added to every threshold', (v) => v.split(',').map((x) => integerIn(-10_000_000, 10_000_000)(x.trim())), [-12288, -6144, 0, 6144, 12288])
-    .action((o: Common & Workload & { offsets: number[] }) => runProcedure(io, o, (ctx) => osaPoints(ctx, { ...o })));
+    .action((o: Common & Workload & { offsets: number[] }) => runProcedure(io, o, async (ctx) => (await import('../../engine/procedures/osa-points')).osaPoints(ctx, { ...o })));
 
   workload(common(proc.command('repeatability').description('the same run repeated, on one die or several: run-to-run and die-to-die spread of SNR and energy')), 2000)
     .option('--times <n>', 'repetitions per die', integerIn(2, 1000), 5)
@@ -110,6 +106,11 @@ export function addProcedureCommand(program: Command, io: CliIo): void {
     .option('--also <boards>', 'more dies to compare, comma-separated: die files with --board sim (drivers/sim/dies/*.json), board addresses otherwise', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .action((o: Common & Workload & { times: number; mode: Mode; boundary?: number; also?: string[] }) =>
       runProcedure(io, o, async (ctx) => {
+        const [{ parseBoardAddress }, { boardLinkFor }, { repeatability }] = await Promise.all([
+          import('../../drivers/board-address'),
+          import('../board-link-options'),
+          import('../../engine/procedures/repeatability'),
+        ]);
         const config = { mode: o.mode, boundary: o.boundary };
         resolveMode(ctx.profile, config);
         const address = parseBoardAddress(o.board);

@@ -1,19 +1,13 @@
 // osa-bench run: one characterization run on a board, logged in the store.
+// The engine, the board links and the store are imported when a run starts: --help starts without them.
 import type { Command } from 'commander';
-import { parseBoardAddress } from '../../drivers/board-address';
-import { parseFaultSpec } from '../../drivers/sim/faults';
-import { readVectorFile, readWeightFile } from '../../engine/files/matrix-files';
-import { loadProfile } from '../../engine/files/profile-file';
-import { boardLinkFor } from '../board-link-options';
-import { executeRun } from '../../engine/run/run-engine';
 import { defaultDatabasePath } from '../../engine/store/default-path';
 import { ModeConfigError, MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
 import type { DieProfile } from '../../shared/model/profile';
-import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, workloadSource, type WorkloadKind } from '../../shared/workload/generators';
-import { matrixSource } from '../../shared/workload/vector-source';
+import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
 import type { CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
-import { runOnBench, type BenchRunOptions } from '../run-session';
+import type { BenchRunOptions } from '../run-session';
 import { withSessionOptions } from '../session-options';
 
 interface RunOptions extends BenchRunOptions {
@@ -45,10 +39,12 @@ async function inputs(o: RunOptions, profile: DieProfile) {
   if (o.workload) {
     if (o.vectorsFile || o.weightsFile) throw new ModeConfigError('--workload', 'give either --workload or --vectors-file with --weights-file, not both');
     if (o.vectors === undefined) throw new ModeConfigError('--vectors', 'required with --workload');
+    const { workloadSource } = await import('../../shared/workload/generators');
     const w = workloadSource(profile, { kind: o.workload, vectors: o.vectors, seed: o.seed });
     return { vectors: w.vectors, weights: w.weights, source: { generator: o.workload, seed: o.seed } };
   }
   if (!o.vectorsFile || !o.weightsFile) throw new ModeConfigError('--vectors-file', 'give --workload KIND, or both --vectors-file and --weights-file');
+  const [{ readVectorFile, readWeightFile }, { matrixSource }] = await Promise.all([import('../../engine/files/matrix-files'), import('../../shared/workload/vector-source')]);
   const weights = await readWeightFile(o.weightsFile, profile);
   const vectors = await readVectorFile(o.vectorsFile, profile);
   return { vectors: matrixSource(vectors), weights, source: { generator: `file:${o.vectorsFile}`, seed: null } };
@@ -81,6 +77,14 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--calibration <id>', 'a calibration record (from procedure adc-transfer) to read the ADC codes through: per column gain and offset; the raw codes are stored', integerIn(1, Number.MAX_SAFE_INTEGER))
     .option('--json', 'print one JSON object with the run figures at the end')
     .action(async (o: RunOptions) => {
+      const [{ parseBoardAddress }, { parseFaultSpec }, { loadProfile }, { boardLinkFor }, { executeRun }, { runOnBench }] = await Promise.all([
+        import('../../drivers/board-address'),
+        import('../../drivers/sim/faults'),
+        import('../../engine/files/profile-file'),
+        import('../board-link-options'),
+        import('../../engine/run/run-engine'),
+        import('../run-session'),
+      ]);
       const profile = await loadProfile(o.profile);
       const config: ModeConfig = { mode: o.mode, boundary: o.boundary, skip: o.skip };
       resolveMode(profile, config);

@@ -1,15 +1,11 @@
 // osa-bench runs resume RUN: take an interrupted run up again from its last committed batch.
+// The engine, the board links and the store are imported when the run resumes: --help starts without them.
 import type { Command } from 'commander';
-import { parseBoardAddress } from '../../drivers/board-address';
-import { parseFaultSpec } from '../../drivers/sim/faults';
-import { resumeRun, storedRun } from '../../engine/run/resume-run';
 import { defaultDatabasePath } from '../../engine/store/default-path';
-import { openRunStore } from '../../engine/store/store';
 import { ModeConfigError } from '../../shared/model/modes';
-import { boardLinkFor } from '../board-link-options';
 import type { CliIo } from '../io';
 import { integerIn } from '../options';
-import { runOnBench, type BenchRunOptions } from '../run-session';
+import type { BenchRunOptions } from '../run-session';
 
 interface ResumeCommandOptions extends BenchRunOptions {
   board: string;
@@ -33,6 +29,14 @@ export function addRunsResumeCommand(runs: Command, io: CliIo): void {
     .option('--resume-within <ms>', 'after a disconnect, wait this long for the same board and resume', integerIn(0, 3_600_000), 10_000)
     .option('--json', 'print one JSON object with the run figures at the end')
     .action(async (ref: string, o: ResumeCommandOptions) => {
+      const [{ parseBoardAddress }, { parseFaultSpec }, { resumeRun, storedRun }, { openRunStore }, { boardLinkFor }, { runOnBench }] = await Promise.all([
+        import('../../drivers/board-address'),
+        import('../../drivers/sim/faults'),
+        import('../../engine/run/resume-run'),
+        import('../../engine/store/store'),
+        import('../board-link-options'),
+        import('../run-session'),
+      ]);
       const address = parseBoardAddress(o.board);
       if (address.kind !== 'sim' && (o.die || o.faults)) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
       // the simulated die takes the run's own profile, as the run's board did

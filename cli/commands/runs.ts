@@ -2,8 +2,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../../engine/store/default-path';
-import { storeWritable } from '../../engine/store/open-store';
-import { openRunStore } from '../../engine/store/store';
 import type { RunRow, RunStore } from '../../engine/store/run-store';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn } from '../options';
@@ -12,6 +10,8 @@ import { addRunsResumeCommand } from './runs-resume';
 /** `reading`: list and show also work on a store this user may not write (an archive, a colleague's file). */
 async function withStore<T>(db: string | undefined, fn: (store: RunStore) => T | Promise<T>, reading = false): Promise<T> {
   const path = db ?? defaultDatabasePath();
+  // SQLite and the store are loaded by the commands that open it, not at every start
+  const [{ storeWritable }, { openRunStore }] = await Promise.all([import('../../engine/store/open-store'), import('../../engine/store/store')]);
   const { store } = openRunStore(path, { readonly: reading && existsSync(path) && !storeWritable(path) });
   try {
     return await fn(store);

@@ -1,14 +1,13 @@
 // osa-bench sim: the simulated board as a stand-alone process, on a pseudo-terminal or a TCP port.
+// The simulator and serialport are imported when it starts: --help starts without them.
 import type { Command } from 'commander';
-import { systemClock } from '../../drivers/clock';
-import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
-import { NO_FAULTS, parseFaultSpec } from '../../drivers/sim/faults';
-import { createPtyPair } from '../../drivers/sim/pty-pair';
-import { SimBoard, type SimBoardOptions } from '../../drivers/sim/sim-board';
-import { serveSimBoard } from '../../drivers/sim/tcp-server';
-import { DEFAULT_BAUD, openSerial } from '../../drivers/transport/serial';
+import type { DieConfig } from '../../drivers/sim/die-config';
+import type { SimBoardOptions } from '../../drivers/sim/sim-board';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn } from '../options';
+
+/** DEFAULT_BAUD of drivers/transport/serial.ts (a test holds them equal), which imports serialport. */
+const DEFAULT_BAUD = 3_000_000;
 
 interface SimOptions {
   pty?: boolean;
@@ -42,6 +41,15 @@ export function addSimCommand(program: Command, io: CliIo): void {
     .option('--faults <spec>', 'inject faults: corrupt=R,drop=R (per line), corrupt-bytes=R (per byte),hang-after=N,disconnect-after=N,reboot-after=N,seed=S')
     .action(async (o: SimOptions) => {
       if (Boolean(o.pty) === (o.tcp !== undefined)) throw new Error('give exactly one of --pty or --tcp PORT');
+      const [{ systemClock }, { loadDieConfig, parseDieConfig }, { NO_FAULTS, parseFaultSpec }, { createPtyPair }, { SimBoard }, { serveSimBoard }, { openSerial }] = await Promise.all([
+        import('../../drivers/clock'),
+        import('../../drivers/sim/die-config'),
+        import('../../drivers/sim/faults'),
+        import('../../drivers/sim/pty-pair'),
+        import('../../drivers/sim/sim-board'),
+        import('../../drivers/sim/tcp-server'),
+        import('../../drivers/transport/serial'),
+      ]);
       let die: DieConfig = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
       if (o.dieSeed !== undefined) die = { ...die, seed: o.dieSeed };
       const options: SimBoardOptions = {

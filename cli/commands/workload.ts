@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { loadProfile } from '../../engine/files/profile-file';
-import { writeMatrixFile } from '../../engine/files/matrix-files';
-import { generateWorkload, MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
+import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
 
@@ -25,6 +23,12 @@ export function addWorkloadCommand(program: Command, io: CliIo): void {
     .requiredOption('--out-weights <file>', 'where to write the weights (N x M)')
     .option('--profile <file>', 'die profile JSON (default: the spec defaults)')
     .action(async (o: WorkloadOptions) => {
+      // the generators' hashes and the file writers: loaded when the command runs, not at every start
+      const [{ loadProfile }, { writeMatrixFile }, { generateWorkload }] = await Promise.all([
+        import('../../engine/files/profile-file'),
+        import('../../engine/files/matrix-files'),
+        import('../../shared/workload/generators'),
+      ]);
       const profile = await loadProfile(o.profile);
       const w = generateWorkload(profile, { kind: o.kind, vectors: o.vectors, seed: o.seed });
       const provenance = `osa-bench workload --kind ${o.kind} --vectors ${o.vectors} --seed ${o.seed}`;

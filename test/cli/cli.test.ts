@@ -1,9 +1,21 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createProgram } from '../../cli/program';
+import { DEFAULT_BAUD } from '../../drivers/transport/serial';
 import { MAC_RECORD_KEYS } from '../../shared/io/mac-records';
-import { cli, cliProcess } from './run-cli';
+import { BIN, cli, cliProcess } from './run-cli';
+
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })));
+  });
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -116,18 +128,48 @@ describe('osa-bench model', () => {
   });
 });
 
+describe('--help', () => {
+  /** Every command and subcommand, as the program defines them (so a new command is covered too). */
+  function commandPaths(): string[][] {
+    const sink = new PassThrough();
+    const paths: string[][] = [[]];
+    const walk = (cmd: Command, path: string[]) =>
+      cmd.commands.forEach((c) => {
+        paths.push([...path, c.name()]);
+        walk(c, [...path, c.name()]);
+      });
+    walk(createProgram({ stdout: sink, stderr: sink, exit: { code: 0 } }), []);
+    return paths.filter((p) => p.at(-1) !== 'help');
+  }
+
+  it('prints the usage of every command and exits 0', async () => {
+    const paths = commandPaths();
+    expect(paths).toContainEqual(['runs', 'resume']);
+    expect(paths).toContainEqual(['procedure', 'repeatability']);
+    for (const path of paths) {
+      const r = await cli(...path, '--help');
+      expect(r.code, path.join(' ')).toBe(0);
+      expect(r.stdout, path.join(' ')).toMatch(new RegExp(`^Usage: osa-bench ${path.join(' ')}`));
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it("sim shows the serial link's default baud rate", async () => {
+    expect((await cli('sim', '--help')).stdout).toMatch(new RegExp(`--baud <b> .*\\(default:\\s+${DEFAULT_BAUD}\\)`, 's'));
+  });
+});
+
 describe('the installed command', () => {
-  it('runs through bin/ with --help on every command', async () => {
-    const commands = [
-      [], ['workload'], ['model'], ['model', 'eval'], ['model', 'summary'], ['demo'], ['sim'], ['ports'], ['board'], ['board', 'info'],
-      ['run'], ['runs'], ['runs', 'list'], ['runs', 'show'], ['runs', 'tag'], ['runs', 'note'], ['procedure'],
-      ...['functional', 'march', 'adc-transfer', 'snr-sweep', 'power-per-mode', 'osa-points', 'repeatability'].map((p) => ['procedure', p]),
-    ];
-    const results = await Promise.all(commands.map((c) => cliProcess(...c, '--help')));
-    results.forEach((r, i) => {
-      expect(r.code, commands[i]!.join(' ')).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Usage: osa-bench ${commands[i]!.join(' ')}`));
-    });
+  it('runs through bin/: --help, --version and an exit code', async () => {
+    const help = await cliProcess('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: osa-bench \[options\] \[command\]/);
+    expect(help.stdout).toMatch(/^ {2}runs\s/m);
+    const version = await cliProcess('--version');
+    expect(version.stdout.trim()).toBe((JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+    const unknown = await cliProcess('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
   });
 
   it('demo prints model figures beside the spec figures', async () => {
@@ -136,9 +178,33 @@ describe('the installed command', () => {
     expect(r.stdout).toMatch(/gain vs dcim\s+1\.9\d+\s+1\.95/);
   });
 
-  it('an unknown command exits non-zero', async () => {
-    const r = await cliProcess('frobnicate');
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+  it('runs the compiled build only while every source it lists is unchanged, and the sources otherwise', async () => {
+    // a tree of its own: bin/, a source and a build of it that say which one ran, and tsx
+    const root = await mkdtemp(join(tmpdir(), 'osa-bin-'));
+    await mkdir(join(root, 'bin'));
+    await mkdir(join(root, 'cli'));
+    await mkdir(join(root, 'dist/cli/b1'), { recursive: true });
+    await copyFile(BIN, join(root, 'bin/osa-bench.mjs'));
+    await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
+    await symlink(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(root, 'node_modules'), 'dir');
+    const source = join(root, 'cli/main.ts');
+    await writeFile(source, "const from: string = 'source';\nconsole.log(from);\n");
+    await writeFile(join(root, 'dist/cli/b1/main.mjs'), "console.log('build');\n");
+    const manifest = async () => {
+      const s = await stat(source);
+      await writeFile(join(root, 'dist/cli/build.json'), JSON.stringify({ main: 'b1/main.mjs', inputs: { 'cli/main.ts': [s.size, s.mtimeMs] } }));
+    };
+    const ran = async (env: Record<string, string> = {}) => {
+      const r = await run(process.execPath, [join(root, 'bin/osa-bench.mjs')], env);
+      expect(r.stderr).toBe('');
+      return r.stdout.trim();
+    };
+
+    expect(await ran()).toBe('source'); // not built yet
+    await manifest();
+    expect(await ran()).toBe('build');
+    expect(await ran({ OSA_BENCH_FROM_SOURCE: '1' })).toBe('source');
+    await writeFile(source, "const from: string = 'edited again';\nconsole.log(from);\n");
+    expect(await ran()).toBe('edited again');
   });
 });
