@@ -8,7 +8,7 @@ import { resolveMode } from '../../shared/model/modes';
 import { createPlanePopcounter, type PlanePopcounter } from '../../shared/model/plane-popcounts';
 import { boardProfile, allocateResultBlock, type ResultBlock } from '../../shared/protocol/data-blocks';
 import type { BoardCapabilities, BoardRunConfig, Rail } from '../../shared/protocol/payloads';
-import { createPrng } from '../../shared/workload/prng';
+import { createPrng, seedState } from '../../shared/workload/prng';
 import type { DieConfig } from './die-config';
 
 const DIE_STREAM = 101;
@@ -332,17 +332,6 @@ export class SimDie {
 
 // ---- the noise stream ---------------------------------------------------------------------------
 
-function splitmix32(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
 const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 
 /** One step of xoshiro128**'s linear engine on a state (a, b, c, d). */
@@ -434,10 +423,7 @@ export class NoiseStream {
   ) {}
 
   static create(seed: number, stream: number): NoiseStream {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in 0..2^53-1, got ${seed}`);
-    const hi = Math.floor(seed / 2 ** 32);
-    const mix = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(stream + 1, 0x632be5ab));
-    const s = Int32Array.of(mix(), mix(), mix(), mix());
+    const s = Int32Array.of(...seedState(seed, stream));
     if (((s[0] as number) | (s[1] as number) | (s[2] as number) | (s[3] as number)) === 0) s[0] = 1;
     return new NoiseStream(s, null);
   }

@@ -30,10 +30,7 @@ function splitmix32(state: number): () => number {
  * a workload (weights, vectors) never share draws: changing the vector count leaves the weights alone.
  */
 export function createPrng(seed: number, stream = 0): Prng {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in 0..2^53-1, got ${seed}`);
-  const hi = Math.floor(seed / 2 ** 32);
-  const mix = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(stream + 1, 0x632be5ab));
-  const nextUint32 = xoshiro128StarStar(mix(), mix(), mix(), mix());
+  const nextUint32 = xoshiro128StarStar(...seedState(seed, stream));
   const nextFloat = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
   let spare: number | null = null;
   return {
@@ -53,6 +50,14 @@ export function createPrng(seed: number, stream = 0): Prng {
       return r * Math.cos(2 * Math.PI * u2);
     },
   };
+}
+
+/** The 128-bit starting state of the stream for `seed` and `stream` (before the all-zero guard). */
+export function seedState(seed: number, stream: number): [number, number, number, number] {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in 0..2^53-1, got ${seed}`);
+  const hi = Math.floor(seed / 2 ** 32);
+  const mix = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(stream + 1, 0x632be5ab));
+  return [mix(), mix(), mix(), mix()];
 }
 
 /** The generator on a raw 128-bit state (a, b, c, d), as in the reference C code. */
