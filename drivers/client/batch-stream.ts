@@ -114,31 +114,46 @@ export async function streamBatches(client: BoardClient, source: VectorSource, o
     return client.vectorLoads((k % 2) * half, vectors, n);
   };
 
-  let sentAt = clock.now();
-  await Promise.all(loadsOf(0, start).map((j) => j.send()));
-  let running: Promise<RunReport> = client.run(firstId, 0, (batches[0] as { count: number }).count, repeat);
-  for (let k = 0; ; k++) {
-    const report = await running;
-    const b = batches[k] as { first: number; count: number; vectors: Int32Array };
-    const results = allocateResultBlock(0, b.count * repeat, options.layout.outputs, options.layout.planes);
-    const fetches = client.resultFetches(firstId + k, 0, b.count * repeat, options.layout, results);
-    const nextFirst = b.first + b.count;
-    const more = nextFirst < count && !(options.shouldStop?.() ?? false);
-    const loads = more ? loadsOf(k + 1, nextFirst) : [];
-    const { loaded, fetched } = interleave(loads, fetches);
-    // the next burst starts once its vectors are on the board; it queues behind this batch's fetches
-    if (more) {
-      const next = batches[k + 1] as { count: number };
-      running = Promise.all(loaded).then(() => client.run(firstId + k + 1, ((k + 1) % 2) * half, next.count, repeat));
-      running.catch(() => undefined); // a failure surfaces when the run is awaited, not as unhandled
+  // every request this stream has sent and not yet seen settle: on a failure the stream waits
+  // for them before it returns, so that no load of its own lands on the board (a resend after a
+  // reboot, say) once the caller has set the board up again and streams on
+  let inFlight: Promise<unknown>[] = [];
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inFlight.push(p);
+    return p;
+  };
+  try {
+    let sentAt = clock.now();
+    await Promise.all(loadsOf(0, start).map((j) => track(j.send())));
+    let running: Promise<RunReport> = track(client.run(firstId, 0, (batches[0] as { count: number }).count, repeat));
+    for (let k = 0; ; k++) {
+      const report = await running;
+      inFlight = [];
+      const b = batches[k] as { first: number; count: number; vectors: Int32Array };
+      const results = allocateResultBlock(0, b.count * repeat, options.layout.outputs, options.layout.planes);
+      const fetches = client.resultFetches(firstId + k, 0, b.count * repeat, options.layout, results);
+      const nextFirst = b.first + b.count;
+      const more = nextFirst < count && !(options.shouldStop?.() ?? false);
+      const loads = more ? loadsOf(k + 1, nextFirst) : [];
+      const { loaded, fetched } = interleave(loads, fetches);
+      [...loaded, ...fetched].forEach(track);
+      // the next burst starts once its vectors are on the board; it queues behind this batch's fetches
+      if (more) {
+        const next = batches[k + 1] as { count: number };
+        running = track(Promise.all(loaded).then(() => client.run(firstId + k + 1, ((k + 1) % 2) * half, next.count, repeat)));
+        running.catch(() => undefined); // a failure surfaces when the run is awaited, not as unhandled
+      }
+      await Promise.all(fetched);
+      // in a steady pipeline, the time between two batches' results is one batch's link time
+      const now = clock.now();
+      sizer.observe(b.count, now - sentAt);
+      sentAt = now;
+      delete batches[k];
+      await options.onBatch({ batch: firstId + k, first: b.first, count: b.count, report, results, vectors: b.vectors });
+      if (!more) return;
     }
-    await Promise.all(fetched);
-    // in a steady pipeline, the time between two batches' results is one batch's link time
-    const now = clock.now();
-    sizer.observe(b.count, now - sentAt);
-    sentAt = now;
-    delete batches[k];
-    await options.onBatch({ batch: firstId + k, first: b.first, count: b.count, report, results, vectors: b.vectors });
-    if (!more) return;
+  } catch (e) {
+    await Promise.allSettled(inFlight);
+    throw e;
   }
 }

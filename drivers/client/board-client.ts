@@ -89,6 +89,11 @@ export class BoardClient {
     return this.pipe.stats;
   }
 
+  /** requests sent and not answered, or waiting to be sent */
+  get pending(): number {
+    return this.pipe.pending;
+  }
+
   get identity(): BoardIdentity {
     if (!this.ident) throw new Error(`${this.label}: not connected (call connect first)`);
     return this.ident;
