@@ -2,6 +2,9 @@
 // goodput over a noisy link.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
@@ -14,7 +17,10 @@ import { SimBoard } from '../drivers/sim/sim-board';
 import { inProcessPair } from '../drivers/transport/in-process';
 import type { LineTransport } from '../drivers/transport/line-transport';
 import { openSerial } from '../drivers/transport/serial';
-import { DEFAULT_PROFILE } from '../shared/model/profile';
+import { simBoardLink } from '../engine/board/board-link';
+import { executeRun } from '../engine/run/run-engine';
+import { openRunStore } from '../engine/store/store';
+import { DEFAULT_PROFILE, parseDieProfile } from '../shared/model/profile';
 import { decodeBase64, encodeBase64 } from '../shared/protocol/base64';
 import { crc32Ascii } from '../shared/protocol/crc32';
 import { allocateResultBlock, decodeResults, encodeResults, resultLayout } from '../shared/protocol/data-blocks';
@@ -201,9 +207,54 @@ export async function benchNoisy(n = 20_000): Promise<void> {
     rows.push(
       [`${name} (vectors/s)`, r.vectors / r.seconds, `${r.vectors}/${n} vectors, results ${same ? 'bit-identical to the clean run' : 'DIFFER from the clean run'}`],
       [`${name} / clean`, ratio, target === null ? 'must complete' : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`],
-      [`${name} resends`, r.stats.resent, `timeouts ${r.stats.timeouts}, NAKs ${r.stats.naks}, corrupt lines ${r.stats.corruptLines}; ${lines}`],
+      [`${name} resends`, r.stats.resent, `of which early ${r.stats.earlyResends}; timeouts ${r.stats.timeouts}, NAKs ${r.stats.naks}, corrupt lines ${r.stats.corruptLines}; ${lines}`],
     );
   }
   rows.push(['clean resends', clean.stats.resent, `wire bytes per vector: to board ${Math.round(clean.wire.toBoard.bytes / n)}, to host ${Math.round(clean.wire.toHost.bytes / n)}`]);
   report('noisy', rows);
+  await benchNoisyEngine();
+}
+
+/**
+ * A run through the engine (`executeRun`) on the in-process simulated board (unpaced, the engine's
+ * 1000 ms timeout), batches sized by link time as `osa-bench run` sizes them without --batch:
+ * small batches on a lossy link, so many moments with one request in flight. Its results, digested.
+ */
+async function engineStream(faults: FaultSpec, n: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'osa-bench-noisy-'));
+  const { store } = openRunStore(join(dir, 'runs.db'));
+  const profile = parseDieProfile({});
+  const w = generateWorkload(profile, { kind: 'relu', vectors: n, seed: 1 });
+  const board = simBoardLink({ die: parseDieConfig(IDEAL_DIE), clock: systemClock, faults });
+  const t0 = performance.now();
+  const s = await executeRun(
+    { profile, config: { mode: 'osa' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: 1 }, logWire: false },
+    { store, board, clock: systemClock, resumeWithinMs: 10_000 },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const digest = createHash('sha256');
+  const blocks = [...store.blocks(s.runId)].sort((a, b) => a.firstVector - b.firstVector);
+  // field by field over every block: batch boundaries differ from run to run, the results must not
+  for (const field of ['digital', 'saliency', 'level', 'codes'] as const) for (const b of blocks) digest.update(new Uint8Array(b[field].buffer, b[field].byteOffset, b[field].byteLength));
+  const link = JSON.parse(store.events(s.runId).find((e) => e.kind === 'link')?.detail ?? '{}') as Record<string, number>;
+  await board.dispose();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { vectors: s.vectors, state: s.state, seconds, batches: blocks.length, digest: digest.digest('hex'), link };
+}
+
+/** The engine path (batches sized by link time) at the per-line faults, against a clean run in the same command. */
+export async function benchNoisyEngine(n = 500): Promise<void> {
+  const clean = await engineStream(NO_FAULTS, n);
+  const rows: [string, number, string][] = [['engine, clean link (vectors/s)', clean.vectors / clean.seconds, `${n} relu vectors, osa, batches sized by link time, ideal die, in-process board unpaced, executeRun with the engine's 1000 ms timeout; ${clean.batches} batches, ${clean.seconds.toFixed(2)} s`]];
+  const spec = 'corrupt=0.2,drop=0.05';
+  const r = await engineStream(parseFaultSpec(`${spec},seed=1`), n);
+  const same = r.state === 'completed' && r.vectors === n && r.digest === clean.digest;
+  const l = r.link;
+  rows.push(
+    [`engine, ${spec} (vectors/s)`, r.vectors / r.seconds, `${r.vectors}/${n} vectors in ${r.batches} batches, ${r.seconds.toFixed(2)} s, run ${r.state}, results ${same ? 'bit-identical to the clean run' : 'DIFFER from the clean run'}`],
+    [`engine, ${spec} / clean`, r.vectors / r.seconds / (clean.vectors / clean.seconds), ''],
+    [`engine, ${spec} resends`, l.resent ?? 0, `of which early (before a full timeout) ${l.earlyResends ?? 0}; timeouts ${l.timeouts ?? 0}, host stalls ${l.hostStalls ?? 0}, NAKs ${l.naks ?? 0}, corrupt lines ${l.corruptLines ?? 0}, requests ${l.sent ?? 0}`],
+  );
+  report('noisy-engine', rows);
 }
