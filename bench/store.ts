@@ -1,9 +1,12 @@
-// The store's block format against the one it replaced (schema 2), on the same blocks: bytes per
+// The store's formats against the ones they replaced, on the same blocks and wire lines: bytes per
 // million vectors, ingest (commit) and read-back times, in the same process, interleaved rounds.
-// Schema 2's commit and read are kept here, verbatim in what they write, as the baseline.
+// Schema 2's commit and read are kept here, verbatim in what they write, as the baseline of the
+// block format; schema 3's wire log (deflate level 1 of the text) as the baseline of the 'frames'
+// wire log of schema 4.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { systemClock } from '../drivers/clock';
 import { parseDieConfig } from '../drivers/sim/die-config';
@@ -42,6 +45,17 @@ function legacyCommit(db: Database.Database, runId: number, b: StoredBlock, wire
     db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
     if (wire) db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard.join('\n'), wire.toHost.join('\n'));
     db.prepare(`UPDATE runs SET vectors_done = ? WHERE id = ?`).run(b.firstVector + b.vectors, runId);
+  })();
+}
+
+/** Schema 3's RunStore.commitBlock: today's block, its wire lines as deflate level 1 of the text joined by '\n', in one transaction. */
+function schema3Commit(store: RunStore, runId: number, b: StoredBlock, wire: WireLines | null): void {
+  store.db.transaction(() => {
+    store.commitBlock(runId, b, null);
+    if (wire) {
+      store.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'deflate')`)
+        .run(runId, b.block, deflateRawSync(wire.toBoard.join('\n'), { level: 1 }), deflateRawSync(wire.toHost.join('\n'), { level: 1 }));
+    }
   })();
 }
 
@@ -100,10 +114,15 @@ function newRun(db: Database.Database, vectorSet: string | null): number {
     .run(`bench-${Math.random()}`, JSON.stringify({ mode: 'osa', profile: DEFAULT_PROFILE }), vectorSet).lastInsertRowid);
 }
 
-function round(dir: string, legacy: boolean, data: Awaited<ReturnType<typeof capture>>, k: number): Round {
-  const path = join(dir, `${legacy ? 'v2' : 'v3'}-${k}.db`);
+/** schema 2; schema 3 (today's blocks, the wire log as deflated text: its wire figures only); schema 4, as shipped */
+type Schema = 2 | 3 | 4;
+
+function round(dir: string, schema: Schema, data: Awaited<ReturnType<typeof capture>>, k: number): Round {
+  const legacy = schema === 2;
+  const path = join(dir, `v${schema}-${k}.db`);
   const db = openDatabase(path, legacy ? { migrations: loadMigrations().slice(0, 2) } : {});
   const store = new RunStore(db, path);
+  let hash: string | null = null;
   if (legacy) {
     // schema 2 stored each chunk raw in its narrowest encoding
     const rows = data.source.vectors.rows;
@@ -112,18 +131,30 @@ function round(dir: string, legacy: boolean, data: Awaited<ReturnType<typeof cap
       const n = Math.min(4096, rows - v);
       db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (1, ?, ?, 'u8', ?)`).run(v, n, blob(Uint8Array.from(data.source.vectors.read(v, n))));
     }
-  } else store.putVectorSet(data.source.vectors, 'relu', 1);
-  const runId = newRun(db, null);
+  } else hash = store.putVectorSet(data.source.vectors, 'relu', 1);
+  // the run refers to its vector set: schema 4's wire log refers to it in turn
+  const runId = newRun(db, hash);
+  const commit = (id: number, b: StoredBlock, wire: WireLines | null) =>
+    schema === 2 ? legacyCommit(db, id, b, wire) : schema === 3 ? schema3Commit(store, id, b, wire) : store.commitBlock(id, b, wire);
   const t0 = performance.now();
-  data.blocks.forEach((b, i) => (legacy ? legacyCommit(db, runId, b, data.wires[i] ?? null) : store.commitBlock(runId, b, data.wires[i] ?? null)));
+  data.blocks.forEach((b, i) => commit(runId, b, data.wires[i] ?? null));
   const ingestMs = performance.now() - t0;
   const bytes = { resultBytes: tableBytes(db, ['result_blocks', 'power']), wireBytes: tableBytes(db, ['wire_log']), vectorBytes: tableBytes(db, ['vector_set_chunks']) };
-  const noWire = newRun(db, null);
-  const t2 = performance.now();
-  for (const b of data.blocks) {
-    if (legacy) legacyCommit(db, noWire, b, null);
-    else store.commitBlock(noWire, b, null);
+  // every line back as it crossed, as a check (not timed)
+  if (schema === 4 && k === 0) {
+    data.blocks.forEach((b, i) => {
+      const back = store.wireLines(runId, b.block);
+      const sent = data.wires[i];
+      if (JSON.stringify(back) !== JSON.stringify(sent)) throw new Error(`block ${b.block}: the wire lines do not read back as they were sent`);
+    });
   }
+  if (schema === 3) {
+    store.close();
+    return { ingestMs, ingestNoWireMs: NaN, readMs: NaN, summaryMs: NaN, ...bytes };
+  }
+  const noWire = newRun(db, hash);
+  const t2 = performance.now();
+  for (const b of data.blocks) commit(noWire, b, null);
   const ingestNoWireMs = performance.now() - t2;
   const t1 = performance.now();
   if (legacy) legacyRead(db, runId);
@@ -143,37 +174,43 @@ export async function benchStore(vectors = 40_960, rounds = 5): Promise<void> {
   const data = await capture(vectors);
   const dir = mkdtempSync(join(tmpdir(), 'osa-bench-store-'));
   const before: Round[] = [];
+  const wire3: Round[] = [];
   const after: Round[] = [];
-  round(dir, true, data, 0); // warm both paths
-  round(dir, false, data, 0);
+  round(dir, 2, data, 0); // warm every path; schema 4's checks that every wire line reads back
+  round(dir, 3, data, 0);
+  round(dir, 4, data, 0);
   for (let k = 1; k <= rounds; k++) {
-    before.push(round(dir, true, data, k));
-    after.push(round(dir, false, data, k));
+    before.push(round(dir, 2, data, k));
+    wire3.push(round(dir, 3, data, k));
+    after.push(round(dir, 4, data, k));
   }
   rmSync(dir, { recursive: true, force: true });
   const perM = (bytes: number) => (bytes / vectors) * 1e6;
   const med = (rs: Round[], f: (r: Round) => number) => median(rs.map(f));
   const b = before[0] as Round;
   const a = after[0] as Round;
+  const w3 = wire3[0] as Round;
   const mb = (x: number) => perM(x) / 1e6;
   const noWireBefore = mb(b.resultBytes + b.vectorBytes);
   const noWireAfter = mb(a.resultBytes + a.vectorBytes);
   const rate = (ms: number) => vectors / (ms / 1000);
   report('store', [
     ['schema 2: results + vector set (MB per million vectors)', noWireBefore, `${vectors} relu vectors, osa, default profile, in-process sim, blocks of 4096; SQLite pages (dbstat)`],
-    ['schema 3: results + vector set (MB per million vectors)', noWireAfter, `target <= 350; ${(noWireBefore / noWireAfter).toFixed(2)}x smaller`],
+    ['schema 4: results + vector set (MB per million vectors)', noWireAfter, `target <= 350; ${(noWireBefore / noWireAfter).toFixed(2)}x smaller`],
     ['  schema 2 result blocks + power (MB/M)', mb(b.resultBytes), ''],
-    ['  schema 3 result blocks + power (MB/M)', mb(a.resultBytes), `${(b.resultBytes / a.resultBytes).toFixed(2)}x smaller`],
+    ['  schema 4 result blocks + power (MB/M)', mb(a.resultBytes), `${(b.resultBytes / a.resultBytes).toFixed(2)}x smaller`],
     ['  schema 2 vector set (MB/M)', mb(b.vectorBytes), ''],
-    ['  schema 3 vector set (MB/M)', mb(a.vectorBytes), ''],
-    ['schema 2 wire log (MB per million vectors)', mb(b.wireBytes), ''],
-    ['schema 3 wire log (MB per million vectors)', mb(a.wireBytes), `target <= 250; ${(b.wireBytes / a.wireBytes).toFixed(2)}x smaller`],
+    ['  schema 4 vector set (MB/M)', mb(a.vectorBytes), ''],
+    ['schema 2 wire log (MB per million vectors)', mb(b.wireBytes), 'text'],
+    ['schema 3 wire log (MB per million vectors)', mb(w3.wireBytes), `deflate level 1 of the text; ${(b.wireBytes / w3.wireBytes).toFixed(2)}x smaller than schema 2`],
+    ['schema 4 wire log (MB per million vectors)', mb(a.wireBytes), `'frames'; target <= 250; ${(w3.wireBytes / a.wireBytes).toFixed(2)}x smaller than schema 3, ${(b.wireBytes / a.wireBytes).toFixed(2)}x than schema 2`],
     ['schema 2 ingest, wire log on (vectors/s in commit)', rate(med(before, (r) => r.ingestMs)), `median of ${rounds} interleaved rounds`],
-    ['schema 3 ingest, wire log on (vectors/s in commit)', rate(med(after, (r) => r.ingestMs)), `${(med(before, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 2 (packing and deflate included)`],
+    ['schema 3 ingest, wire log on (vectors/s in commit)', rate(med(wire3, (r) => r.ingestMs)), `${(med(before, (r) => r.ingestMs) / med(wire3, (r) => r.ingestMs)).toFixed(2)}x schema 2 (packing and deflate included)`],
+    ['schema 4 ingest, wire log on (vectors/s in commit)', rate(med(after, (r) => r.ingestMs)), `${(med(wire3, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 3, ${(med(before, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 2 (vector set lookups included)`],
     ['schema 2 ingest, no wire log (vectors/s in commit)', rate(med(before, (r) => r.ingestNoWireMs)), ''],
-    ['schema 3 ingest, no wire log (vectors/s in commit)', rate(med(after, (r) => r.ingestNoWireMs)), `${(med(before, (r) => r.ingestNoWireMs) / med(after, (r) => r.ingestNoWireMs)).toFixed(2)}x schema 2`],
+    ['schema 4 ingest, no wire log (vectors/s in commit)', rate(med(after, (r) => r.ingestNoWireMs)), `${(med(before, (r) => r.ingestNoWireMs) / med(after, (r) => r.ingestNoWireMs)).toFixed(2)}x schema 2`],
     ['schema 2 read back (vectors/s, store.blocks)', rate(med(before, (r) => r.readMs)), 'every blob into its typed array'],
-    ['schema 3 read back (vectors/s, store.blocks)', rate(med(after, (r) => r.readMs)), `${(med(before, (r) => r.readMs) / med(after, (r) => r.readMs)).toFixed(2)}x schema 2 (inflate and unpack included)`],
+    ['schema 4 read back (vectors/s, store.blocks)', rate(med(after, (r) => r.readMs)), `${(med(before, (r) => r.readMs) / med(after, (r) => r.readMs)).toFixed(2)}x schema 2 (inflate and unpack included)`],
     ['block summaries for runs show (vectors/s)', rate(med(after, (r) => r.summaryMs)), `${(med(before, (r) => r.summaryMs) / med(after, (r) => r.summaryMs)).toFixed(1)}x schema 2, which read every blob for them`],
   ]);
 }

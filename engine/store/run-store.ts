@@ -13,6 +13,7 @@ import type { WireLines } from '../../drivers/transport/recording';
 import { decodeMeasured, encodeMeasured, type MeasuredValues } from './block-codec';
 import { nodeContentHasher } from './node-content-hash';
 import { explainSqliteError } from './store-error';
+import { decodeWire, encodeWire, type WireVectors } from './wire-codec';
 
 if (endianness() !== 'LE') throw new Error('the store writes typed arrays as little-endian blobs: a big-endian host is not supported');
 
@@ -88,11 +89,6 @@ export interface BlockSummaryRecord {
  */
 export interface StoredBlock extends BlockSummaryRecord, MeasuredValues {}
 
-/**
- * Wire lines are deflated where they are written (the writer thread). Level 1: level 6 saves a
- * further 10 % of the log at 2.4 times the CPU (bench -- engine, store section).
- */
-const WIRE_DEFLATE = { level: 1 } as const;
 /** Vector set chunks: relu activations are half zeros; level 1 takes most of that at a fraction of the time. */
 const VECTORS_DEFLATE = { level: 1 } as const;
 
@@ -375,7 +371,7 @@ export class RunStore {
     const s = b.summary;
     const at = this.now();
     const data = encodeMeasured(b, b.planes);
-    const lines = wire && { toBoard: deflateRawSync(wire.toBoard.join('\n'), WIRE_DEFLATE), toHost: deflateRawSync(wire.toHost.join('\n'), WIRE_DEFLATE) };
+    const lines = wire && this.encodeWireLines(runId, b, wire);
     this.guard(() =>
       this.db.transaction(() => {
         this.db
@@ -389,10 +385,32 @@ export class RunStore {
             s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, at);
         const p = b.power;
         this.db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
-        if (lines) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'deflate')`).run(runId, b.block, lines.toBoard, lines.toHost);
+        if (lines) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'frames')`).run(runId, b.block, lines.toBoard, lines.toHost);
         this.db.prepare(`UPDATE runs SET vectors_done = ?, updated_at = ? WHERE id = ?`).run(b.firstVector + b.vectors, at, runId);
       })(),
     );
+  }
+
+  /** The run whose vector set the wire codec last read, and that set (read chunk by chunk, the last chunk kept). */
+  private wireSet: { runId: number; vectors: WireVectors | null } | null = null;
+
+  /** A run's vector set for the wire codec, or null when the run has none. */
+  private wireVectors(runId: number): WireVectors | null {
+    if (this.wireSet?.runId !== runId) {
+      const r = this.db.prepare(`SELECT vector_set FROM runs WHERE id = ?`).get(runId) as { vector_set: string | null } | undefined;
+      this.wireSet = { runId, vectors: r?.vector_set ? this.vectorSet(r.vector_set) : null };
+    }
+    return this.wireSet.vectors;
+  }
+
+  /**
+   * A batch's wire lines in the 'frames' format (engine/store/wire-codec.ts): VEC payloads that
+   * repeat the run's vector set become references to it, looked for first where this batch and
+   * the next one start (the lines taken at a batch's commit carry the next batch's loads).
+   */
+  private encodeWireLines(runId: number, b: StoredBlock, wire: WireLines): { toBoard: Buffer; toHost: Buffer } {
+    const ctx = { vectors: this.wireVectors(runId), starts: [b.firstVector, b.firstVector + b.vectors] };
+    return { toBoard: encodeWire(wire.toBoard, ctx), toHost: encodeWire(wire.toHost, { vectors: null }) };
   }
 
   event(runId: number | null, kind: string, detail: string | null = null): void {
@@ -520,10 +538,21 @@ export class RunStore {
     }
   }
 
-  /** Wire lines of a run's batch, as they were logged (inflated when they were stored deflated). */
+  /**
+   * Wire lines of a run's batch, exactly as they crossed the link: 'frames' rows decoded (VEC
+   * payloads re-encoded from the run's vector set), rows of schema 3 inflated, older rows as text.
+   */
   wireLines(runId: number, block: number): WireLines | null {
     const r = this.db.prepare(`SELECT to_board, to_host, encoding FROM wire_log WHERE run_id = ? AND block = ?`).get(runId, block) as { to_board: string | Buffer; to_host: string | Buffer; encoding: string } | undefined;
     if (!r) return null;
+    if (r.encoding === 'frames') {
+      const vectors = () => {
+        const set = this.wireVectors(runId);
+        if (!set) throw new Error(`the wire log of run ${runId} refers to its vector set, and the run has none in the store`);
+        return set;
+      };
+      return { toBoard: decodeWire(r.to_board as Buffer, vectors), toHost: decodeWire(r.to_host as Buffer, vectors) };
+    }
     const text = (v: string | Buffer) => (r.encoding === 'deflate' ? inflateRawSync(v as Buffer).toString('utf8') : (v as string));
     const lines = (v: string | Buffer) => {
       const t = text(v);

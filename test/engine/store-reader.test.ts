@@ -75,7 +75,7 @@ describe('reading a run back', () => {
       const wire = store.wireLines(s.runId, 0)!;
       expect(wire.toBoard.some((l) => / VEC /.test(l))).toBe(true);
       expect(wire.toHost.some((l) => / OK .* B /.test(l))).toBe(true);
-      expect(store.db.prepare(`SELECT DISTINCT encoding FROM wire_log`).all()).toEqual([{ encoding: 'deflate' }]);
+      expect(store.db.prepare(`SELECT DISTINCT encoding FROM wire_log`).all()).toEqual([{ encoding: 'frames' }]);
       store.close();
     });
   }
