@@ -2,7 +2,7 @@
 // processes, beside `node -e ""` and beside the same commands run from the TypeScript sources
 // through tsx (the start-up before the build, still what bin/ falls back to with a stale build).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,21 @@ function time(c: Case): number {
   return ms;
 }
 
+interface BuildManifest {
+  startup: string[];
+  inputs: Record<string, [size: number, mtimeMs: number]>;
+}
+
+/** Sources changed since the build (bin/ then runs them through tsx, as bin/osa-bench.mjs does). */
+function changedSince(build: BuildManifest): string[] {
+  return Object.entries(build.inputs)
+    .filter(([file, [size, mtimeMs]]) => {
+      const s = statSync(join(ROOT, file), { throwIfNoEntry: false });
+      return s?.size !== size || s.mtimeMs !== mtimeMs;
+    })
+    .map(([file]) => file);
+}
+
 function osaBench(...args: string[]): void {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`osa-bench ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
@@ -36,7 +51,7 @@ export function benchStartup(options: { runs: number }): void {
   const built = spawnSync(process.execPath, [join(ROOT, 'tools/build.mjs')], { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`tools/build.mjs: ${built.stderr}`);
   process.stdout.write(built.stdout);
-  const { startup } = JSON.parse(readFileSync(join(ROOT, 'dist/cli/build.json'), 'utf8')) as { startup: string[] };
+  const build = JSON.parse(readFileSync(join(ROOT, 'dist/cli/build.json'), 'utf8')) as BuildManifest;
 
   const dir = mkdtempSync(join(tmpdir(), 'osa-bench-startup-'));
   try {
@@ -68,7 +83,9 @@ export function benchStartup(options: { runs: number }): void {
       ['tsx --help / --help', med[3]! / med[1]!, 'what the build saves'],
     );
     report('startup: whole processes, side by side', rows);
-    console.log(`  packages loaded at every start (dist/cli/build.json): ${startup.join(', ')}`);
+    console.log(`  packages loaded at every start (dist/cli/build.json): ${build.startup.join(', ')}`);
+    const changed = changedSince(build);
+    if (changed.length > 0) console.log(`  NOTE: ${changed.join(', ')} changed during the benchmark: some osa-bench runs above ran the sources through tsx`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
