@@ -1,14 +1,5 @@
 // Runs the CLI and maps every failure to a message and an exit code; it never throws.
 import { CommanderError } from 'commander';
-import { DataFileError } from '../shared/io/data-file-error';
-import { ModeConfigError } from '../shared/model/modes';
-import { ProfileError } from '../shared/model/profile';
-import { InputRangeError } from '../shared/model/evaluator';
-import { BoardAddressError } from '../drivers/board-address';
-import { DieConfigError } from '../drivers/sim/die-config';
-import { FaultSpecError } from '../drivers/sim/faults';
-import { ResumeError } from '../engine/run/resume-run';
-import { StoreError } from '../engine/store/store-error';
 import type { CliIo } from './io';
 import { createProgram } from './program';
 
@@ -16,9 +7,25 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** Errors that describe the user's input: reported as one clear line, with exit code 2. */
-function isInputError(e: unknown): e is Error {
-  return [DataFileError, ProfileError, ModeConfigError, InputRangeError, BoardAddressError, DieConfigError, FaultSpecError, StoreError, ResumeError].some((type) => e instanceof type);
+/**
+ * Errors that describe the user's input: reported as one clear line, with exit code 2. Their
+ * modules (zod schemas, serialport, the model) are loaded only once a command has failed, so that
+ * a start does not load them (docs/benchmarks.md, startup).
+ */
+async function isInputError(e: unknown): Promise<boolean> {
+  if (!(e instanceof Error)) return false;
+  const types = await Promise.all([
+    import('../shared/io/data-file-error').then((m) => m.DataFileError),
+    import('../shared/model/profile').then((m) => m.ProfileError),
+    import('../shared/model/modes').then((m) => m.ModeConfigError),
+    import('../shared/model/evaluator').then((m) => m.InputRangeError),
+    import('../drivers/board-address').then((m) => m.BoardAddressError),
+    import('../drivers/sim/die-config').then((m) => m.DieConfigError),
+    import('../drivers/sim/faults').then((m) => m.FaultSpecError),
+    import('../engine/store/store-error').then((m) => m.StoreError),
+    import('../engine/run/resume-run').then((m) => m.ResumeError),
+  ]);
+  return types.some((type) => e instanceof type);
 }
 
 export async function runCli(argv: readonly string[], streams: Omit<CliIo, 'exit'>): Promise<number> {
@@ -29,7 +36,7 @@ export async function runCli(argv: readonly string[], streams: Omit<CliIo, 'exit
     return io.exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
-    if (isInputError(e)) {
+    if (e instanceof Error && (await isInputError(e))) {
       io.stderr.write(`osa-bench: ${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
