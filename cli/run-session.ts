@@ -112,6 +112,8 @@ export async function runOnBench(
   if (o.json) await writeChunk(io.stdout, `${JSON.stringify(out)}\n`);
   else await writeChunk(io.stdout, formatSummary(summary, dbPath));
   if (summary.state !== 'completed') io.exit.code = 1;
+  // a run that failed at its end (its last batch not committed) says why where a failure that stops it does
+  if (summary.state === 'failed' && summary.reason) io.stderr.write(`osa-bench: ${summary.reason}\n`);
 }
 
 function formatSummary(s: RunSummary, dbPath: string): string {
