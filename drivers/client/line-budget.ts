@@ -61,6 +61,17 @@ export class LineBudget {
     this.cached = null;
   }
 
+  /** The share of recent transmissions that failed, weighted as the fit weighs them; 0 on a clean link. */
+  get failureRate(): number {
+    let sent = 0;
+    let failed = 0;
+    for (let j = 0; j < BUCKETS; j++) {
+      sent += this.sent[j] as number;
+      failed += this.failed[j] as number;
+    }
+    return sent > 0 ? failed / sent : 0;
+  }
+
   /** The fitted hazards; zero until a round trip has failed. */
   get estimate(): LinkErrorEstimate {
     this.cached ??= fit(this.observations());

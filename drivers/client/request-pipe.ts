@@ -132,6 +132,11 @@ const MAX_STALLS_IN_A_ROW = 3;
 const DEFAULT_MAX_RESENDS = 32;
 /** the shortest resend timeout: below it a resend would race answers that are merely a little late */
 const DEFAULT_MIN_RESEND_MS = 50;
+/**
+ * Early resends only on a link that loses lines: at least this share of recent transmissions
+ * failed. On a clean link there is nothing to gain from them, only copies for a board that is late.
+ */
+const EARLY_RESEND_MIN_LOSS = 0.01;
 /** each early resend or timeout doubles the RTO until a round trip is measured again, this many times at most */
 const MAX_RTO_BACKOFF = 10;
 
@@ -297,9 +302,11 @@ export class RequestPipe {
 
   /**
    * The silence before the oldest request is resent early: its RTO (for the size of its exchange,
-   * backed off), plus the burst in flight; null when its exchange has no RTO yet.
+   * backed off), plus the burst in flight; null when its exchange has no RTO yet, or the link
+   * loses (almost) nothing.
    */
   private earlyWait(oldest: Request): number | null {
+    if (this.lineBudget.failureRate < EARLY_RESEND_MIN_LOSS) return null;
     const answer = this.answerBytes.get(oldest.verb);
     if (answer === undefined) return null;
     const rto = this.roundTrips.rto(oldest.line.length + 1 + answer);

@@ -102,4 +102,15 @@ describe('line budget', () => {
       { numRuns: 150 },
     );
   });
+
+  it('tells the share of recent transmissions that failed: 0 on a clean link, fading as clean round trips follow', () => {
+    const budget = new LineBudget({ halfLife: 100 });
+    feed(budget, [200], () => 1, 50);
+    expect(budget.failureRate).toBe(0);
+    budget.record(200, 1); // one round trip that took two transmissions
+    expect(budget.failureRate).toBeCloseTo(1 / 52, 2);
+    feed(budget, [200], () => 1, 1000);
+    expect(budget.failureRate).toBeGreaterThan(0);
+    expect(budget.failureRate).toBeLessThan(1e-3);
+  });
 });

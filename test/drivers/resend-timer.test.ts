@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BoardUnresponsiveError } from '../../drivers/client/errors';
 import { RequestPipe, RoundTripTimer, type RequestPipeOptions } from '../../drivers/client/request-pipe';
 import { inProcessPair } from '../../drivers/transport/in-process';
-import { encodeOk, parseRequestLine } from '../../shared/protocol/frame';
+import { encodeNak, encodeOk, parseRequestLine } from '../../shared/protocol/frame';
 import { FakeClock } from '../support/fake-clock';
 
 /** What the board does with the n-th line it receives (from 0): answer after `ms`, garble its answer, or lose it. */
@@ -13,15 +13,23 @@ type Reply = { ms: number } | 'garbled' | 'lost';
 
 /**
  * A board that answers as `script(n, verb)` says; an answer to a copy of a request it already
- * answered is the same answer (its cache). Notes when each line arrived.
+ * answered is the same answer (its cache). Notes when each line arrived. On a `lossy` link
+ * (early resends are for links that lose lines) the very first line is NAKed, before the script
+ * and its count start.
  */
-function scripted(script: (n: number, verb: string) => Reply, options: Partial<RequestPipeOptions> = {}) {
+function scripted(script: (n: number, verb: string) => Reply, options: Partial<RequestPipeOptions> = {}, lossy = true) {
   const clock = new FakeClock();
   const { host, board } = inProcessPair();
   const arrivals: { at: number; verb: string; seq: number }[] = [];
+  let history = lossy;
   board.onLine((line) => {
     const r = parseRequestLine(line);
     if (!r.ok) return;
+    if (history) {
+      history = false;
+      board.send(encodeNak('CRC mismatch'));
+      return;
+    }
     const reply = script(arrivals.length, r.value.verb);
     arrivals.push({ at: clock.now(), verb: r.value.verb, seq: r.value.seq });
     const answer = encodeOk(r.value.seq, [r.value.verb, ...r.value.args]);
@@ -45,11 +53,11 @@ async function run(clock: FakeClock, ms: number): Promise<void> {
   }
 }
 
-/** Send `count` PINGs one after another, each answered as the board's script says. */
+/** Send `count` PINGs one after another, each answered as the board's script says (on a lossy link the first is resent once: `resent` counts it, and it is not timed). */
 async function pings(pipe: RequestPipe, clock: FakeClock, count: number, msEach: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const answer = pipe.request('PING');
-    await run(clock, msEach + 1);
+    await run(clock, msEach + 3);
     await answer;
   }
 }
@@ -90,6 +98,22 @@ describe('round-trip timer', () => {
 });
 
 describe('adaptive resend', () => {
+  it('does not resend early on a link that loses nothing: a board slower than the RTO gets no copies', async () => {
+    const { clock, pipe, arrivals } = scripted((n) => (n === 5 ? 'lost' : { ms: n < 4 ? 0 : 300 }), {}, false);
+    await pings(pipe, clock, 4, 0);
+    expect(pipe.roundTrips.rto(35)).toBe(50);
+    let sent = clock.now();
+    const slow = pipe.request('PING');
+    await run(clock, 301);
+    expect(await slow).toEqual(['PING']);
+    sent = clock.now();
+    const lost = pipe.request('PING');
+    await run(clock, 801);
+    await lost;
+    expect(arrivals.slice(5).map((a) => a.at - sent)).toEqual([0, 500]);
+    expect(pipe.stats).toMatchObject({ resent: 1, earlyResends: 0, timeouts: 1 });
+  });
+
   it('resends a request lost on a quick link after the measured RTO, not the whole timeout', async () => {
     // four answers at once, then the fifth request is lost once
     const { clock, pipe, arrivals } = scripted((n) => (n === 4 ? 'lost' : { ms: 0 }));
@@ -99,7 +123,7 @@ describe('adaptive resend', () => {
     await run(clock, 100);
     expect(await answer).toEqual(['PING']);
     expect(arrivals.slice(4).map((a) => a.at - sent)).toEqual([0, 50]); // the 50 ms floor (before: 500)
-    expect(pipe.stats).toMatchObject({ resent: 1, earlyResends: 1, timeouts: 0 });
+    expect(pipe.stats).toMatchObject({ resent: 1 + 1, earlyResends: 1, timeouts: 0 });
   });
 
   it('follows the measured round-trip time: SRTT + 4 RTTVAR', async () => {
@@ -110,8 +134,8 @@ describe('adaptive resend', () => {
     await run(clock, 400);
     await answer;
     const resentAfter = (arrivals[9] as { at: number }).at - sent;
-    expect(Math.abs(resentAfter - rfcRto(100, 8))).toBeLessThanOrEqual(1); // about 127 ms
-    expect(pipe.stats).toMatchObject({ resent: 1, earlyResends: 1, timeouts: 0 });
+    expect(Math.abs(resentAfter - rfcRto(100, 7))).toBeLessThanOrEqual(1); // about 136 ms
+    expect(pipe.stats).toMatchObject({ resent: 1 + 1, earlyResends: 1, timeouts: 0 });
   });
 
   it('waits the whole timeout for an exchange it has not timed: a verb never answered, a line longer than any timed', async () => {
@@ -127,7 +151,7 @@ describe('adaptive resend', () => {
     await run(clock, 600);
     await answer;
     expect(arrivals.slice(6).map((a) => a.at - sent)).toEqual([0, 500]);
-    expect(pipe.stats).toMatchObject({ resent: 2, earlyResends: 0, timeouts: 2 });
+    expect(pipe.stats).toMatchObject({ resent: 1 + 2, earlyResends: 0, timeouts: 2 });
   });
 
   it('only times requests answered at their first try (Karn), and none held up by a burst', async () => {
@@ -135,7 +159,7 @@ describe('adaptive resend', () => {
     const { clock, pipe } = scripted((n, verb) => (n === 4 ? 'lost' : { ms: verb === 'RUN' ? 400 : 100 }));
     await pings(pipe, clock, 4, 100);
     const rto = pipe.roundTrips.rto(35); // a PING and its answer
-    expect(rto).toBeCloseTo(rfcRto(100, 4), 6);
+    expect(rto).toBeCloseTo(rfcRto(100, 3), 6);
     const resent = pipe.request('PING'); // answered about RTO + 100 ms after it was first sent
     await run(clock, 400);
     await resent;
@@ -170,7 +194,7 @@ describe('adaptive resend', () => {
     expect(await Promise.all(answers)).toEqual([['PING', '1'], ['PING', '2'], ['PING', '3']]);
     // the first two resent early (at 50 and 150 ms); the answers to their first copies do not
     // make the requests sent after them look lost
-    expect(pipe.stats).toMatchObject({ resent: 2, earlyResends: 2, timeouts: 0 });
+    expect(pipe.stats).toMatchObject({ resent: 1 + 2, earlyResends: 2, timeouts: 0 });
   });
 
   it('still does not condemn a board slower than the timeout itself', async () => {
@@ -227,7 +251,7 @@ describe('adaptive resend', () => {
     clock.stall(200); // its answer (due at 30 ms) and the resend timer (due at 50 ms) both fire late
     await run(clock, 5);
     expect(await answer).toEqual(['PING']);
-    expect(pipe.stats).toMatchObject({ resent: 0, earlyResends: 0, timeouts: 0, hostStalls: 0 });
+    expect(pipe.stats).toMatchObject({ resent: 1 + 0, earlyResends: 0, timeouts: 0, hostStalls: 0 });
   });
 
   it('resends once pending input is read if its timer fired late and the board is still quiet', async () => {
@@ -240,6 +264,6 @@ describe('adaptive resend', () => {
     await run(clock, 5);
     expect(await answer).toEqual(['PING']);
     expect(arrivals.slice(4).map((a) => a.at - sent)).toEqual([0, 201]); // one loop turn later, not after another RTO
-    expect(pipe.stats).toMatchObject({ resent: 1, earlyResends: 1, timeouts: 0 });
+    expect(pipe.stats).toMatchObject({ resent: 1 + 1, earlyResends: 1, timeouts: 0 });
   });
 });
