@@ -5,7 +5,7 @@ import { BoardUnresponsiveError } from '../../drivers/client/errors';
 import { RequestPipe, type RequestPipeOptions } from '../../drivers/client/request-pipe';
 import { inProcessPair } from '../../drivers/transport/in-process';
 import { encodeNak, encodeOk, parseRequestLine } from '../../shared/protocol/frame';
-import { FakeClock } from '../support/fake-clock';
+import { FakeClock, runFor } from '../support/fake-clock';
 
 type Reply = 'silence' | 'nak' | 'garbled' | 'ok';
 
@@ -27,24 +27,12 @@ function scripted(script: (n: number) => Reply, options: Partial<RequestPipeOpti
   return { clock, pipe, arrivals };
 }
 
-const turn = () => new Promise((r) => setImmediate(r));
-
-/** Let lines cross, then move the clock on by `ms` in 1 ms steps, letting lines cross at each. */
-async function run(clock: FakeClock, ms: number): Promise<void> {
-  await turn();
-  await turn();
-  for (let t = 0; t < ms; t++) {
-    clock.advance(1);
-    await turn();
-    await turn();
-  }
-}
 
 describe('request pipe resends', () => {
   it('keeps resending a request that a noisy link garbles again and again, while the board answers', async () => {
     const { clock, pipe } = scripted((n) => (n < 12 ? 'nak' : 'ok'));
     const answer = pipe.request('PING');
-    await run(clock, 10);
+    await runFor(clock, 10);
     expect(await answer).toEqual(['PONG']);
     expect(pipe.stats).toMatchObject({ resent: 12, naks: 12, timeouts: 0 });
     expect(pipe.currentState).toBe('open');
@@ -53,7 +41,7 @@ describe('request pipe resends', () => {
   it('ends a NAK storm: a request resent maxResends times fails, with everything behind it', async () => {
     const { clock, pipe } = scripted(() => 'nak');
     const answers = [pipe.request('PING'), pipe.request('PING')].map((p) => p.catch((e: unknown) => e));
-    await run(clock, 10);
+    await runFor(clock, 10);
     const [first, second] = await Promise.all(answers);
     expect(first).toBeInstanceOf(BoardUnresponsiveError);
     expect((first as Error).message).toMatch(/PING resent 32 times, last for NAK CRC mismatch/);
@@ -65,7 +53,7 @@ describe('request pipe resends', () => {
   it('backs off on silence, doubling the timeout up to its cap, and gives up after retries + 1 silent timeouts', async () => {
     const { clock, pipe, arrivals } = scripted(() => 'silence');
     const answer = pipe.request('PING').catch((e: unknown) => e);
-    await run(clock, 6000);
+    await runFor(clock, 6000);
     // timeouts of 500, 1000, 2000, then 2000 (the cap, 4 x 500)
     expect(arrivals).toEqual([0, 500, 1500, 3500]);
     const err = await answer;
@@ -77,10 +65,10 @@ describe('request pipe resends', () => {
   it('resets the backoff when the board is heard again', async () => {
     const { clock, pipe, arrivals } = scripted((n) => (n === 0 || n === 1 || n === 3 ? 'silence' : 'ok'));
     const first = pipe.request('PING');
-    await run(clock, 1600);
+    await runFor(clock, 1600);
     await first;
     const second = pipe.request('PING');
-    await run(clock, 600);
+    await runFor(clock, 600);
     await second;
     // the first request's copies at 0, 500 (after 500), 1500 (after 1000); the second, sent at
     // 1600, is resent after 500 again, not 2000
@@ -92,7 +80,7 @@ describe('request pipe resends', () => {
     const replies: Reply[] = ['silence', 'silence', 'garbled', 'silence', 'silence', 'nak', 'silence', 'silence', 'ok'];
     const { clock, pipe } = scripted((n) => replies[n] ?? 'ok');
     const answer = pipe.request('PING');
-    await run(clock, 12_000);
+    await runFor(clock, 12_000);
     expect(await answer).toEqual(['PONG']);
     expect(pipe.stats.timeouts).toBe(7);
     expect(pipe.stats.resent).toBe(8);
@@ -106,7 +94,7 @@ describe('request pipe resends', () => {
     // a caller that keeps queueing, every 300 ms, faster than the timeout
     for (let t = 0; t < 8000 && failed.length === 0; t += 300) {
       pipe.request('PING').catch((e: unknown) => failed.push(e));
-      await run(clock, 300);
+      await runFor(clock, 300);
     }
     expect(failed[0]).toBeInstanceOf(BoardUnresponsiveError);
     expect(clock.now()).toBeLessThanOrEqual(6000); // 500 + 1000 + 2000 + 2000 of silence
@@ -115,7 +103,7 @@ describe('request pipe resends', () => {
   it('reports each round trip, with its failures, to the line budget, and counts the bytes resent', async () => {
     const { clock, pipe } = scripted((n) => (n % 2 === 0 ? 'nak' : 'ok'));
     await Promise.all([pipe.request('PING'), pipe.request('PING'), pipe.request('PING')]);
-    await run(clock, 5);
+    await runFor(clock, 5);
     expect(pipe.lineBudget.roundTrips).toBe(3);
     expect(pipe.lineBudget.retried).toBe(3);
     expect(pipe.lineBudget.estimate.perLine + pipe.lineBudget.estimate.perByte).toBeGreaterThan(0);

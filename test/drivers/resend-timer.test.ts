@@ -6,7 +6,7 @@ import { BoardUnresponsiveError } from '../../drivers/client/errors';
 import { RequestPipe, RoundTripTimer, type RequestPipeOptions } from '../../drivers/client/request-pipe';
 import { inProcessPair } from '../../drivers/transport/in-process';
 import { encodeNak, encodeOk, parseRequestLine } from '../../shared/protocol/frame';
-import { FakeClock } from '../support/fake-clock';
+import { FakeClock, runFor, turn } from '../support/fake-clock';
 
 /** What the board does with the n-th line it receives (from 0): answer after `ms`, garble its answer, or lose it. */
 type Reply = { ms: number } | 'garbled' | 'lost';
@@ -40,24 +40,12 @@ function scripted(script: (n: number, verb: string) => Reply, options: Partial<R
   return { clock, pipe, arrivals };
 }
 
-const turn = () => new Promise((r) => setImmediate(r));
-
-/** Let lines cross, then move the clock on by `ms` in 1 ms steps, letting lines cross at each. */
-async function run(clock: FakeClock, ms: number): Promise<void> {
-  await turn();
-  await turn();
-  for (let t = 0; t < ms; t++) {
-    clock.advance(1);
-    await turn();
-    await turn();
-  }
-}
 
 /** Send `count` PINGs one after another, each answered as the board's script says (on a lossy link the first is resent once: `resent` counts it, and it is not timed). */
 async function pings(pipe: RequestPipe, clock: FakeClock, count: number, msEach: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const answer = pipe.request('PING');
-    await run(clock, msEach + 3);
+    await runFor(clock, msEach + 3);
     await answer;
   }
 }
@@ -104,11 +92,11 @@ describe('adaptive resend', () => {
     expect(pipe.roundTrips.rto(35)).toBe(50);
     let sent = clock.now();
     const slow = pipe.request('PING');
-    await run(clock, 301);
+    await runFor(clock, 301);
     expect(await slow).toEqual(['PING']);
     sent = clock.now();
     const lost = pipe.request('PING');
-    await run(clock, 801);
+    await runFor(clock, 801);
     await lost;
     expect(arrivals.slice(5).map((a) => a.at - sent)).toEqual([0, 500]);
     expect(pipe.stats).toMatchObject({ resent: 1, earlyResends: 0, timeouts: 1 });
@@ -120,7 +108,7 @@ describe('adaptive resend', () => {
     await pings(pipe, clock, 4, 0);
     const sent = clock.now();
     const answer = pipe.request('PING');
-    await run(clock, 100);
+    await runFor(clock, 100);
     expect(await answer).toEqual(['PING']);
     expect(arrivals.slice(4).map((a) => a.at - sent)).toEqual([0, 50]); // the 50 ms floor (before: 500)
     expect(pipe.stats).toMatchObject({ resent: 1 + 1, earlyResends: 1, timeouts: 0 });
@@ -131,7 +119,7 @@ describe('adaptive resend', () => {
     await pings(pipe, clock, 8, 100);
     const sent = clock.now();
     const answer = pipe.request('PING');
-    await run(clock, 400);
+    await runFor(clock, 400);
     await answer;
     const resentAfter = (arrivals[9] as { at: number }).at - sent;
     expect(Math.abs(resentAfter - rfcRto(100, 7))).toBeLessThanOrEqual(1); // about 136 ms
@@ -143,12 +131,12 @@ describe('adaptive resend', () => {
     await pings(pipe, clock, 4, 0);
     let sent = clock.now();
     let answer = pipe.request('NEW');
-    await run(clock, 600);
+    await runFor(clock, 600);
     await answer;
     expect(arrivals.slice(4).map((a) => a.at - sent)).toEqual([0, 500]);
     sent = clock.now();
     answer = pipe.request('PING', ['x'.repeat(2000)]);
-    await run(clock, 600);
+    await runFor(clock, 600);
     await answer;
     expect(arrivals.slice(6).map((a) => a.at - sent)).toEqual([0, 500]);
     expect(pipe.stats).toMatchObject({ resent: 1 + 2, earlyResends: 0, timeouts: 2 });
@@ -161,10 +149,10 @@ describe('adaptive resend', () => {
     const rto = pipe.roundTrips.rto(35); // a PING and its answer
     expect(rto).toBeCloseTo(rfcRto(100, 3), 6);
     const resent = pipe.request('PING'); // answered about RTO + 100 ms after it was first sent
-    await run(clock, 400);
+    await runFor(clock, 400);
     await resent;
     const run_ = pipe.request('RUN', [], 300); // answered after 400 ms, its burst 300 of them
-    await run(clock, 450);
+    await runFor(clock, 450);
     await run_;
     expect(pipe.stats).toMatchObject({ earlyResends: 1 });
     expect(pipe.roundTrips.rto(35)).toBe(rto);
@@ -175,7 +163,7 @@ describe('adaptive resend', () => {
     const { clock, pipe, arrivals } = scripted((n) => ({ ms: n < 4 ? 0 : 300 }));
     await pings(pipe, clock, 4, 0);
     const answers = [pipe.request('PING', [1]), pipe.request('PING', [2]), pipe.request('PING', [3])];
-    await run(clock, 3000);
+    await runFor(clock, 3000);
     expect(await Promise.all(answers)).toEqual([['PING', '1'], ['PING', '2'], ['PING', '3']]);
     expect(pipe.stats.earlyResends).toBeGreaterThan(0);
     expect(pipe.stats.duplicates).toBeGreaterThan(0); // the answers to the copies, dropped
@@ -190,7 +178,7 @@ describe('adaptive resend', () => {
     await pings(pipe, clock, 4, 0);
     pipe.window = 3;
     const answers = [pipe.request('PING', [1]), pipe.request('PING', [2]), pipe.request('PING', [3])];
-    await run(clock, 400);
+    await runFor(clock, 400);
     expect(await Promise.all(answers)).toEqual([['PING', '1'], ['PING', '2'], ['PING', '3']]);
     // the first two resent early (at 50 and 150 ms); the answers to their first copies do not
     // make the requests sent after them look lost
@@ -201,7 +189,7 @@ describe('adaptive resend', () => {
     const { clock, pipe } = scripted((n) => ({ ms: n < 4 ? 0 : 1200 }));
     await pings(pipe, clock, 4, 0);
     const answer = pipe.request('PING');
-    await run(clock, 1300);
+    await runFor(clock, 1300);
     expect(await answer).toEqual(['PING']);
     // copies at 50, 150, 350 (early) and 500 (the timeout); the first answer at 1200, before the next timeout at 1500
     expect(pipe.stats).toMatchObject({ earlyResends: 3, timeouts: 1 });
@@ -217,7 +205,7 @@ describe('adaptive resend', () => {
       failedAt = clock.now();
       return e;
     });
-    await run(clock, 6000);
+    await runFor(clock, 6000);
     expect(await answer).toBeInstanceOf(BoardUnresponsiveError);
     // 500 + 1000 + 2000 + 2000 ms of silence, as before
     expect(failedAt - sent).toBe(5500);
@@ -234,7 +222,7 @@ describe('adaptive resend', () => {
       failedAt = clock.now();
       return e;
     });
-    await run(clock, 5000);
+    await runFor(clock, 5000);
     const err = await answer;
     expect(err).toBeInstanceOf(BoardUnresponsiveError);
     expect((err as Error).message).toMatch(/PING resent 4 times, last for no answer in 1000 ms/);
@@ -249,7 +237,7 @@ describe('adaptive resend', () => {
     const answer = pipe.request('PING');
     await turn(); // the request reaches the board
     clock.stall(200); // its answer (due at 30 ms) and the resend timer (due at 50 ms) both fire late
-    await run(clock, 5);
+    await runFor(clock, 5);
     expect(await answer).toEqual(['PING']);
     expect(pipe.stats).toMatchObject({ resent: 1 + 0, earlyResends: 0, timeouts: 0, hostStalls: 0 });
   });
@@ -261,7 +249,7 @@ describe('adaptive resend', () => {
     const answer = pipe.request('PING');
     await turn();
     clock.stall(200); // the resend timer (due at 50 ms) fires late
-    await run(clock, 5);
+    await runFor(clock, 5);
     expect(await answer).toEqual(['PING']);
     expect(arrivals.slice(4).map((a) => a.at - sent)).toEqual([0, 201]); // one loop turn later, not after another RTO
     expect(pipe.stats).toMatchObject({ resent: 1 + 1, earlyResends: 1, timeouts: 0 });

@@ -10,7 +10,7 @@ import { PacedWire } from '../../drivers/sim/link';
 import { SimDie } from '../../drivers/sim/silicon';
 import { inProcessPair } from '../../drivers/transport/in-process';
 import { encodeOk, parseRequestLine } from '../../shared/protocol/frame';
-import { FakeClock } from '../support/fake-clock';
+import { FakeClock, turn } from '../support/fake-clock';
 import { setupBoard } from './board-fixtures';
 
 describe('board addresses', () => {
@@ -123,7 +123,6 @@ describe('request pipe', () => {
     });
     return new BoardClient(host, { clock, timeoutMs: 500, retries: 3 });
   };
-  const turn = () => new Promise((r) => setImmediate(r));
 
   it('does not take a host that stood still past the deadline for a silent board', async () => {
     const clock = new FakeClock();

@@ -44,3 +44,17 @@ export class FakeClock implements Clock {
     }
   }
 }
+
+/** One turn of the event loop: lines in flight on an in-process link cross. */
+export const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Let lines cross, then move the clock on by `ms` in 1 ms steps, letting lines cross at each. */
+export async function runFor(clock: FakeClock, ms: number): Promise<void> {
+  await turn();
+  await turn();
+  for (let t = 0; t < ms; t++) {
+    clock.advance(1);
+    await turn();
+    await turn();
+  }
+}
