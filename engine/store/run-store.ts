@@ -468,9 +468,10 @@ export class RunStore {
     const text = String(ref);
     if (/^\d+$/.test(text)) {
       const row = this.db.prepare(`${RunStore.SELECT} WHERE id = ?`).get(Number(text)) as RunDbRow | undefined;
-      return row ? this.toRow(row) : null;
+      if (row) return this.toRow(row);
+      // a GUID prefix can be all digits (about one in forty of 8 hex digits): not an id, then a prefix
     }
-    if (text.length < 6) return null;
+    if (text.length < 6 || typeof ref === 'number') return null;
     // a prefix must name one run: two matches are as good as none
     const rows = this.db.prepare(`${RunStore.SELECT} WHERE guid LIKE ? || '%' ORDER BY id LIMIT 2`).all(text) as RunDbRow[];
     return rows.length === 1 ? this.toRow(rows[0] as RunDbRow) : null;

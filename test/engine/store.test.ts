@@ -114,6 +114,25 @@ describe('the store', () => {
     store.close();
   });
 
+  it('finds a run by id, or by a GUID prefix of 6 or more characters, digits only too', () => {
+    const store = new RunStore(openDatabase(join(tmp(), 'ref.db')), 'ref.db');
+    const run = (guidStart: string) => {
+      const { id, guid } = store.createRun({ kind: 'run', mode: 'dcim', config: {}, provenance: {}, vectorSet: null, weightSet: null, vectorsTotal: 0, repeat: 1 });
+      // GUIDs are random: set one that starts with digits only, as about one in forty does
+      store.db.prepare('UPDATE runs SET guid = ? WHERE id = ?').run(guidStart + guid.slice(guidStart.length), id);
+      return id;
+    };
+    const first = run('81623456');
+    const second = run('abcdef12');
+    expect(store.getRun(first)?.id).toBe(first);
+    expect(store.getRun(String(second))?.id).toBe(second);
+    expect(store.getRun('81623456')?.id).toBe(first); // not a run id: a GUID prefix
+    expect(store.getRun('abcdef')?.id).toBe(second);
+    expect(store.getRun('8162')).toBeNull(); // too short for a prefix, and no such id
+    expect(store.getRun(81623456)).toBeNull(); // a number is an id only
+    store.close();
+  });
+
   it('migrations are numbered without gaps', () => {
     const dir = tmp();
     writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE a (x);');
