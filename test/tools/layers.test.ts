@@ -26,6 +26,17 @@ describe('osa/layers', () => {
     ['test/x.test.ts', `const e = require('${ELECTRON}');`, /must not import 'electron'/],
     ['cli/x.ts', "import { x } from '../renderer/src/app';", /cli\/ must not import renderer\//],
     ['test/x.test.ts', "import { x } from '../electron/main';", /test\/ must not import electron\//],
+    // fails closed: a folder the table does not know, an import out of the repository
+    ['docs/x.ts', "import { z } from 'zod';", /docs\/ is not a layer of docs\/architecture\.md: add 'docs' to LAYERS/],
+    ['shared/model/x.ts', "import { x } from '../../../outside/x';", /must not import '..\/..\/..\/outside\/x': it is outside the repository/],
+    // absolute paths resolve to their layer
+    ['shared/model/x.ts', `import { x } from '${root}engine/run/run-engine';`, /shared\/ must not import engine\//],
+    ['shared/model/x.ts', `import { x } from 'file://${root}drivers/clock';`, /shared\/ must not import drivers\//],
+    // native modules by package root, whatever path follows
+    ['shared/model/x.ts', "import Database from 'better-sqlite3/lib/database';", /native module 'better-sqlite3\/lib\/database'/],
+    ['renderer/src/x.ts', "import { ReadlineParser } from '@serialport/parser-readline';", /native module '@serialport\/parser-readline'/],
+    // shared/ uses only its allow-list of pure packages
+    ['shared/model/x.ts', "import { chunk } from 'lodash';", /shared\/ may use only the packages zod, @noble\/hashes, not 'lodash'/],
   ])('%s: %s is refused', async (file, code, message) => {
     const errors = await layerErrors(file, code);
     expect(errors).toHaveLength(1);
@@ -38,6 +49,9 @@ describe('osa/layers', () => {
     ['engine/x.ts', "import { y } from '../drivers/sim';\nimport { readFile } from 'node:fs';"],
     ['cli/x.ts', "import { y } from '../engine/files/matrix-files';"],
     ['electron/main.ts', `import { app } from '${ELECTRON}';`],
+    ['shared/workload/x.ts', "import { sha256 } from '@noble/hashes/sha2.js';"],
+    ['engine/x.ts', `import { y } from '${root}drivers/clock';`],
+    ['eslint.config.js', "import osa from './tools/lint/layers.js';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });
