@@ -61,7 +61,9 @@ export class SimDie {
     for (const c of config.stuckCells) {
       const m = Math.floor(c.column / p.weightBits);
       const bit = 1 << (c.column % p.weightBits);
-      (c.value === 1 ? this.stuckOne : this.stuckZero)[c.row * p.outputs + m] |= bit;
+      const cells = c.value === 1 ? this.stuckOne : this.stuckZero;
+      const at = c.row * p.outputs + m;
+      cells[at] = (cells[at] as number) | bit;
     }
     const die = createPrng(config.seed, DIE_STREAM);
     const columns = p.outputs * p.weightBits;

@@ -58,9 +58,9 @@ export class SummaryAccumulator {
       const exact = batch.exact[mac] as number;
       const err = (batch.yhat[mac] as number) - exact;
       const level = batch.level[mac] as number;
-      this.signal[level] += exact * exact;
-      this.error[level] += err * err;
-      this.perLevel[level] += 1;
+      this.signal[level] = (this.signal[level] as number) + exact * exact;
+      this.error[level] = (this.error[level] as number) + err * err;
+      this.perLevel[level] = (this.perLevel[level] as number) + 1;
       this.digital += batch.nDigital[mac] as number;
       this.analog += batch.nAnalog[mac] as number;
       this.skipped += batch.nSkipped[mac] as number;

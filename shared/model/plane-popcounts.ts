@@ -89,7 +89,7 @@ export function createPlanePopcounter(
       const c = (r / chunkRows) | 0;
       const bit = 1 << (r - c * chunkRows);
       for (let i = 0; x !== 0; i++, x >>>= 1) {
-        if (x & 1) pattern[i * chunks + c] |= bit;
+        if (x & 1) pattern[i * chunks + c] = (pattern[i * chunks + c] as number) | bit;
       }
     }
     // Accumulate in registers, eight (then four, then one) packed words at a time: V8 keeps

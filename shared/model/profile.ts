@@ -52,7 +52,7 @@ export const DEFAULT_PROFILE: DieProfile = Object.freeze({
 
 // Bounds keep every intermediate sum an exact integer in a double (2^53) and the
 // ADC codes within an Int16Array; they are far beyond any macro of this family.
-export const PROFILE_LIMITS = Object.freeze({
+export const PROFILE_LIMITS: Readonly<Record<'rows' | 'outputs' | 'inputBits' | 'weightBits' | 'adcBits' | 'levels', readonly [number, number]>> = Object.freeze({
   rows: [1, 4096],
   outputs: [1, 256],
   inputBits: [1, 16],

@@ -46,7 +46,7 @@ const lineArb = (vectors: WireVectors): fc.Arbitrary<string> => {
     .map(({ seq, index, count, slot, width, flip }) => {
       const n = Math.min(count, vectors.rows - index);
       const payload = pack(vectors.read(index, n), width);
-      if (flip !== undefined && payload.length > 0) payload[flip % payload.length] ^= 1; // a near miss: not the set's vectors
+      if (flip !== undefined && payload.length > 0) payload[flip % payload.length]! ^= 1; // a near miss: not the set's vectors
       return `${seq} VEC ${slot} ${n} B ${b64(payload)}`;
     });
   const other = fc.oneof(
@@ -117,7 +117,7 @@ describe('wire codec', () => {
     expect(decodeWire(encodeWire(loads, { vectors: big, starts: [4000] }), () => big)).toEqual(loads);
     // a payload one bit off is kept whole, and decodes without the set
     const off = Buffer.from(pack(big.read(4000, 23), 1));
-    off[100] ^= 4;
+    off[100]! ^= 4;
     const miss = frame(`1 VEC 0 23 B ${off.toString('base64')}`);
     const kept = encodeWire([miss], { vectors: big, starts: [4000] });
     expect(kept.length).toBeGreaterThan(23 * 256);
