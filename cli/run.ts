@@ -24,6 +24,7 @@ async function isInputError(e: unknown): Promise<boolean> {
     import('../drivers/sim/faults').then((m) => m.FaultSpecError),
     import('../engine/store/store-error').then((m) => m.StoreError),
     import('../engine/run/resume-run').then((m) => m.ResumeError),
+    import('../engine/store/stored-run').then((m) => m.StoredRunError),
   ]);
   return types.some((type) => e instanceof type);
 }

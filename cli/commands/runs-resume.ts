@@ -29,10 +29,11 @@ export function addRunsResumeCommand(runs: Command, io: CliIo): void {
     .option('--resume-within <ms>', 'after a disconnect, wait this long for the same board and resume', integerIn(0, 3_600_000), 10_000)
     .option('--json', 'print one JSON object with the run figures at the end')
     .action(async (ref: string, o: ResumeCommandOptions) => {
-      const [{ parseBoardAddress }, { parseFaultSpec }, { resumeRun, storedRun }, { openRunStore }, { boardLinkFor }, { runOnBench }] = await Promise.all([
+      const [{ parseBoardAddress }, { parseFaultSpec }, { resumeRun }, { readStoredRun }, { openRunStore }, { boardLinkFor }, { runOnBench }] = await Promise.all([
         import('../../drivers/board-address'),
         import('../../drivers/sim/faults'),
         import('../../engine/run/resume-run'),
+        import('../../engine/store/stored-run'),
         import('../../engine/store/store'),
         import('../board-link-options'),
         import('../run-session'),
@@ -43,7 +44,7 @@ export function addRunsResumeCommand(runs: Command, io: CliIo): void {
       const peek = openRunStore(o.db ?? defaultDatabasePath(), { readonly: true }).store;
       let profile;
       try {
-        profile = storedRun(peek, ref).profile;
+        profile = readStoredRun(peek, ref).profile;
       } finally {
         peek.close();
       }

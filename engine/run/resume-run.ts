@@ -2,10 +2,8 @@
 // wait): the same stimulus, weights and configuration, read back from the store, streamed from
 // the last committed batch on a board of the same identity, so every vector is covered once.
 import { RunFiguresAccumulator } from '../../shared/analysis/run-figures';
-import { MODES, type ModeConfig } from '../../shared/model/modes';
-import { parseDieProfile } from '../../shared/model/profile';
 import type { BoardIdentity } from '../../shared/protocol/payloads';
-import type { RunStore } from '../store/run-store';
+import { readStoredRun } from '../store/stored-run';
 import { burstEnergyPj, drive } from './drive';
 import { RunControl } from './run-control';
 import { accept, checkBoardFits, checkCalibration } from './run-checks';
@@ -27,39 +25,10 @@ export interface ResumeOptions {
   readonly anyBoard?: boolean;
 }
 
-interface StoredRunConfig {
-  readonly mode: ModeConfig['mode'];
-  readonly boundary?: number;
-  readonly skip?: number;
-  readonly repeat: number;
-  readonly batchVectors: number | null;
-  readonly profile: unknown;
-}
-
-function storedConfig(runId: number, config: Record<string, unknown>): StoredRunConfig {
-  const mode = config.mode;
-  if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) throw new ResumeError('run', `run ${runId} has no mode in its stored configuration`);
-  return config as unknown as StoredRunConfig;
-}
-
-/** What a stored run was measured with: enough to take it up again, or to measure it once more. */
-export function storedRun(store: RunStore, ref: string | number) {
-  const row = store.getRun(ref);
-  if (!row) throw new ResumeError('run', `no run '${ref}' in ${store.path}`);
-  if (!row.vectorSet || !row.weightSet) throw new ResumeError('run', `run ${row.id} has no stimulus of its own (a sweep's parent): take up its steps instead`);
-  const stored = storedConfig(row.id, row.config);
-  const profile = parseDieProfile(stored.profile, `run ${row.id}'s stored profile`);
-  const config: ModeConfig = { mode: stored.mode, boundary: stored.boundary, skip: stored.skip };
-  return { row, profile, config, repeat: stored.repeat, batchVectors: stored.batchVectors ?? undefined };
-}
-
 export async function resumeRun(ref: string | number, deps: RunDeps, control = new RunControl(), options: ResumeOptions = {}): Promise<RunSummary> {
   const { store } = deps;
-  const { row, profile, config, repeat, batchVectors } = storedRun(store, ref);
+  const { row, profile, config, repeat, batchVectors, vectors, weights } = readStoredRun(store, ref);
   if (row.state !== 'interrupted') throw new ResumeError('run', `run ${row.id} is ${row.state}: only an interrupted run can be taken up again`);
-  const vectors = store.vectorSet(row.vectorSet as string);
-  const weights = store.getWeightSet(row.weightSet as string);
-  if (!vectors || !weights) throw new ResumeError('run', `run ${row.id}'s ${vectors ? 'weight' : 'vector'} set is missing from ${store.path}`);
   const was = row.provenance as { board?: Partial<BoardIdentity>; dieId?: string; calibration?: { id?: number } | null };
 
   const conn = await deps.board.connect();

@@ -5,9 +5,8 @@
 import { compareWithModel } from '../../shared/analysis/compare';
 import { createDieModel, type DieModelOptions } from '../../shared/model/evaluator';
 import { intMatrix } from '../../shared/model/matrix';
-import { MODES, type ModeConfig } from '../../shared/model/modes';
-import { parseDieProfile } from '../../shared/model/profile';
 import type { RunStore, StoredBlock } from './run-store';
+import { readStoredRun } from './stored-run';
 
 /** A stored block with what the run computed beside it when it committed the block. */
 export interface BlockWithModel extends StoredBlock {
@@ -20,17 +19,7 @@ export interface BlockWithModel extends StoredBlock {
 
 /** The blocks of a run with the model's expectation recomputed, one at a time, in vector order. */
 export function* blocksWithModel(store: RunStore, runId: number, options: DieModelOptions = {}): Generator<BlockWithModel> {
-  const run = store.getRun(runId);
-  if (!run) throw new Error(`no run ${runId} in ${store.path}`);
-  if (!run.vectorSet || !run.weightSet) throw new Error(`run ${runId} has no stimulus of its own (a sweep's parent)`);
-  const mode = run.config.mode;
-  if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) throw new Error(`run ${runId} has no mode in its stored configuration`);
-  const stored = run.config as { boundary?: number; skip?: number; profile?: unknown };
-  const profile = parseDieProfile(stored.profile ?? {}, `run ${runId}'s stored profile`);
-  const config: ModeConfig = { mode: mode as ModeConfig['mode'], boundary: stored.boundary, skip: stored.skip };
-  const weights = store.getWeightSet(run.weightSet);
-  const vectors = store.vectorSet(run.vectorSet);
-  if (!weights || !vectors) throw new Error(`run ${runId}'s vector or weight set is missing from ${store.path}`);
+  const { profile, config, weights, vectors } = readStoredRun(store, runId);
   const calibrationId = (store.db.prepare(`SELECT calibration_id FROM runs WHERE id = ?`).get(runId) as { calibration_id: number | null }).calibration_id;
   const calibration = calibrationId === null ? null : store.calibration(calibrationId);
   const model = createDieModel(profile, weights, options);
