@@ -164,7 +164,7 @@ export async function benchMemory(vectors = 1_000_000): Promise<void> {
   const child = spawn(process.execPath, [BIN, 'run', '--board', 'sim', '--db', join(dir, 'm.db'), '--workload', 'relu', '--vectors', String(vectors), '--mode', 'osa', '--no-wire-log'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const samples: { done: number; rssMb: number }[] = [];
   let done = 0;
-  createInterface({ input: child.stderr! }).on('line', (l) => {
+  createInterface({ input: child.stderr }).on('line', (l) => {
     const m = /progress [\d.]+% (\d+)\//.exec(l);
     if (m) done = Number(m[1]);
   });

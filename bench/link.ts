@@ -71,11 +71,18 @@ export function benchCodec(): void {
   ]);
 }
 
-async function inProcessLink(baud: number): Promise<{ host: LineTransport; board: SimBoard; close(): Promise<void> }> {
+function inProcessLink(baud: number): { host: LineTransport; board: SimBoard; close(): Promise<void> } {
   const board = new SimBoard({ die: parseDieConfig({}), clock: systemClock, link: { baud, latencyMs: 0 } });
   const pair = inProcessPair();
   board.attach(pair.board);
-  return { host: pair.host, board, close: async () => board.stop() };
+  return {
+    host: pair.host,
+    board,
+    close: () => {
+      board.stop();
+      return Promise.resolve();
+    },
+  };
 }
 
 /** The simulated board as its own process (`osa-bench sim --pty`), as a board is its own hardware. */
@@ -133,7 +140,7 @@ async function stream(link: { host: LineTransport; board?: SimBoard; close(): Pr
 export async function benchRoundTrip(): Promise<void> {
   const n = 20_000;
   const pty = await stream(await ptyProcessLink(), n, 4096);
-  const inProc = await stream(await inProcessLink(0), n, 4096);
+  const inProc = await stream(inProcessLink(0), n, 4096);
   report('roundtrip', [
     ['pty, unpaced (vectors/s)', n / pty.seconds, `${n} relu vectors, osa, batches of 4096: load, run, fetch every result; board in its own process (osa-bench sim --pty)`],
     ['in-process, unpaced (vectors/s)', n / inProc.seconds, 'the same, board and host sharing one process and one core'],
@@ -145,7 +152,7 @@ export async function benchRoundTrip(): Promise<void> {
 export async function benchLinkUse(): Promise<void> {
   const baud = 3_000_000;
   const n = 8192;
-  const r = await stream(await inProcessLink(baud), n, 512);
+  const r = await stream(inProcessLink(baud), n, 512);
   report('link-use', [
     ['board-to-host wire busy, steady state (%)', (100 * r.steadyBusyMs) / (r.steadySeconds * 1000), `${baud} baud 8N1, ${n} vectors in batches of 512, after the first batch`],
     ['board-to-host wire busy, whole run (%)', (100 * r.toHostBusyMs) / (r.seconds * 1000), 'including the first upload, when only the host-to-board wire can be busy'],

@@ -27,7 +27,10 @@ export class DiscoveryError extends Error {
 }
 
 /** The serial ports the OS knows; on Linux listing needs udevadm, and its absence is said plainly. */
-export async function listSerialPorts(list: PortLister = () => SerialPort.list()): Promise<SerialPortInfo[]> {
+// serialport's PortInfo resolves to `any` (its package exports name no types), so its answer is typed here as the fields it has
+const listOsPorts: PortLister = () => SerialPort.list() as Promise<SerialPortInfo[]>;
+
+export async function listSerialPorts(list: PortLister = listOsPorts): Promise<SerialPortInfo[]> {
   try {
     const ports = await list();
     return ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, serialNumber: p.serialNumber, vendorId: p.vendorId, productId: p.productId }));

@@ -106,7 +106,8 @@ export async function streamBatches(client: BoardClient, source: VectorSource, o
   const firstId = options.firstBatchId ?? 1;
   const clock = options.clock ?? systemClock;
   // batch k: its first vector and count are fixed when its vectors are read, just before they go out
-  const batches: { first: number; count: number; vectors: Int32Array }[] = [];
+  // (a handled batch's entry is cleared, so that its vectors can be collected)
+  const batches: ({ first: number; count: number; vectors: Int32Array } | undefined)[] = [];
   const loadsOf = (k: number, first: number) => {
     const n = Math.min(sizeNext(), count - first);
     const vectors = source.read(first, n);
@@ -136,7 +137,7 @@ export async function streamBatches(client: BoardClient, source: VectorSource, o
       const more = nextFirst < count && !(options.shouldStop?.() ?? false);
       const loads = more ? loadsOf(k + 1, nextFirst) : [];
       const { loaded, fetched } = interleave(loads, fetches);
-      [...loaded, ...fetched].forEach(track);
+      inFlight.push(...loaded, ...fetched);
       // the next burst starts once its vectors are on the board; it queues behind this batch's fetches
       if (more) {
         const next = batches[k + 1] as { count: number };
@@ -148,7 +149,7 @@ export async function streamBatches(client: BoardClient, source: VectorSource, o
       const now = clock.now();
       sizer.observe(b.count, now - sentAt);
       sentAt = now;
-      delete batches[k];
+      batches[k] = undefined;
       await options.onBatch({ batch: firstId + k, first: b.first, count: b.count, report, results, vectors: b.vectors });
       if (!more) return;
     }

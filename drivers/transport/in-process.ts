@@ -27,9 +27,10 @@ class PipeEnd extends LineTransportBase {
     this.emitLine(line);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.shut('closed by this side');
     this.peer?.shut('closed by the other side');
+    return Promise.resolve();
   }
 
   shut(reason: string): void {

@@ -85,7 +85,7 @@ function linkOver(description: string, open: () => Promise<LineTransport>, clock
       first ??= conn.client.identity;
       return conn;
     },
-    dispose: async () => undefined,
+    dispose: () => Promise.resolve(),
   };
 }
 
@@ -101,15 +101,19 @@ export function simBoardLink(options: SimLinkOptions): BoardLink & { readonly bo
   const board = new SimBoard(options);
   const link = linkOver(
     `simulated board ${options.die.dieId}`,
-    async () => {
+    () => {
       const pair = inProcessPair(`sim:${options.die.serial}`);
       board.attach(pair.board);
-      return pair.host;
+      return Promise.resolve(pair.host);
     },
     options.clock,
     1000,
   );
-  return { ...link, board, dispose: async () => board.stop() };
+  const dispose = (): Promise<void> => {
+    board.stop();
+    return Promise.resolve();
+  };
+  return { ...link, board, dispose };
 }
 
 export interface SerialLinkOptions {
@@ -197,7 +201,7 @@ export function serialBoardLink(path: string, options: SerialLinkOptions): Board
       return state.lastPath;
     },
     connect: () => (first ? reconnect(first) : firstConnect()),
-    dispose: async () => undefined,
+    dispose: () => Promise.resolve(),
   };
 }
 

@@ -20,12 +20,15 @@ export interface BlockWriter {
 
 export function inlineBlockWriter(store: RunStore): BlockWriter {
   return {
-    write: async (runId, block, wire, onCommitted) => {
-      store.commitBlock(runId, block, wire);
-      onCommitted?.();
-    },
-    flush: async () => undefined,
-    close: async () => undefined,
+    // a failed commit throws in the executor: the promise rejects with it
+    write: (runId, block, wire, onCommitted) =>
+      new Promise<void>((resolve) => {
+        store.commitBlock(runId, block, wire);
+        onCommitted?.();
+        resolve();
+      }),
+    flush: () => Promise.resolve(),
+    close: () => Promise.resolve(),
   };
 }
 

@@ -16,5 +16,5 @@ export interface LocatedMatrix {
   readonly rows: number;
   readonly cols: number;
   readonly data: Int32Array;
-  locate(row: number, col: number): string;
+  readonly locate: (row: number, col: number) => string;
 }

@@ -50,8 +50,8 @@ export interface NpyLayout {
   readonly itemSize: number;
   /** the elements are stored row after row, so any run of whole rows can be decoded on its own */
   readonly rowMajor: boolean;
-  /** how an error names element [r, c] */
-  locate(row: number, col: number): string;
+  /** how an error names element [r, c] (a plain function, safe to pass on on its own) */
+  readonly locate: (row: number, col: number) => string;
   /** @internal */
   readonly dtype: Dtype;
   /** @internal */

@@ -34,12 +34,15 @@ export async function setupBoard(kind: TransportKind, options: SetupOptions = {}
     const board = new SimBoard(simOptions);
     return {
       board,
-      connect: async () => {
+      connect: () => {
         const { host, board: end } = inProcessPair();
         board.attach(end);
-        return host;
+        return Promise.resolve(host);
       },
-      close: async () => board.stop(),
+      close: () => {
+        board.stop();
+        return Promise.resolve();
+      },
     };
   }
   if (kind === 'pty') {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../drivers/clock';
 import { BoardNotFoundError, findBoard, siblingPorts, stampPorts } from '../../drivers/discovery';
 import { setupBoard } from './board-fixtures';
+import { objectContaining } from '../support/matchers';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -70,7 +71,7 @@ describe('findBoard', () => {
       );
       expect(e).toBeInstanceOf(BoardNotFoundError);
       expect((e as BoardNotFoundError).answers).toEqual([
-        { path: 'a', identity: expect.objectContaining({ serial: 'SN-A', dieId: 'DIE-A' }) },
+        { path: 'a', identity: objectContaining({ serial: 'SN-A', dieId: 'DIE-A' }) },
         { path: 'dead', error: 'dead: no such port' },
       ]);
     } finally {

@@ -165,7 +165,7 @@ describe('discovery', () => {
   });
 
   it('lists what the OS reports', async () => {
-    const ports = await listSerialPorts(async () => [{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' }]);
+    const ports = await listSerialPorts(() => Promise.resolve([{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' }]));
     expect(ports).toEqual([{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' }]);
   });
 

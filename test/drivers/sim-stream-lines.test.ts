@@ -6,7 +6,7 @@ import { MAX_LINE } from '../../shared/protocol/frame';
 
 function feed(chunks: (string | Buffer)[]): { lines: string[]; closed: string | null } {
   const stream = new Duplex({ read() {}, write: (_c, _e, done) => done() });
-  const transport = new StreamLineTransport('test', stream, async () => undefined);
+  const transport = new StreamLineTransport('test', stream, () => Promise.resolve());
   const got = { lines: [] as string[], closed: null as string | null };
   transport.onLine((l) => got.lines.push(l));
   transport.onClose((why) => (got.closed = why));

@@ -16,6 +16,7 @@ import { SimBoard } from '../../drivers/sim/sim-board';
 import { openSerial } from '../../drivers/transport/serial';
 import { serialBoardLink, WrongBoardError, type BoardConnection } from '../../engine/board/board-link';
 import { BIN } from '../cli/run-cli';
+import { objectContaining, stringMatching } from '../support/matchers';
 
 interface Sim {
   readonly device: string;
@@ -79,7 +80,7 @@ describe('serial board link', () => {
     const dir = await tempDir();
     const die = await dieFile(dir, 'A');
     const a = await startSim(die);
-    const link = serialBoardLink(a.device, { clock: systemClock, listPorts: async () => [] });
+    const link = serialBoardLink(a.device, { clock: systemClock, listPorts: () => Promise.resolve([]) });
     const conn = await link.connect();
     expect(conn.client.identity).toMatchObject({ serial: 'LINK-SN-A', dieId: 'LINK-DIE-A' });
 
@@ -103,7 +104,7 @@ describe('serial board link', () => {
     const port = join(dir, 'ttyUSB0');
     const empty = join(dir, 'ttyACM0'); // a listed port with nothing behind it
     await symlink(a.device, port);
-    const link = serialBoardLink(port, { clock: systemClock, listPorts: async () => [{ path: empty }] });
+    const link = serialBoardLink(port, { clock: systemClock, listPorts: () => Promise.resolve([{ path: empty }]) });
     const conn = await link.connect();
     const lost = lostOf(conn);
     await a.stop();
@@ -122,8 +123,8 @@ describe('serial board link', () => {
       `${port}: a different board answered: expected serial LINK-SN-A, die LINK-DIE-A; found serial LINK-SN-B, die LINK-DIE-B`,
     );
     expect((refused as WrongBoardError).answers).toEqual([
-      { path: port, identity: expect.objectContaining({ serial: 'LINK-SN-B', dieId: 'LINK-DIE-B' }) },
-      { path: empty, error: expect.stringMatching(/cannot open/) },
+      { path: port, identity: objectContaining({ serial: 'LINK-SN-B', dieId: 'LINK-DIE-B' }) },
+      { path: empty, error: stringMatching(/cannot open/) },
     ]);
     expect(link.lastPath).toBe(port);
   });
@@ -137,7 +138,7 @@ describe('serial board link', () => {
     const opened: string[] = [];
     const link = serialBoardLink(usb0, {
       clock: systemClock,
-      listPorts: async () => ports,
+      listPorts: () => Promise.resolve(ports),
       open: (path) => {
         opened.push(path);
         return openSerial(path);

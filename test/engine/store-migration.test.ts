@@ -126,7 +126,7 @@ describe('migration 0003 (packed blocks)', () => {
     const after = new Database(path, { readonly: true });
     expect(schemaVersion(after)).toBe(2);
     expect(after.prepare(`SELECT * FROM result_blocks ORDER BY run_id, block`).all()).toEqual(before);
-    expect((after.prepare(`SELECT name FROM sqlite_master WHERE name = 'result_blocks_packed'`).all() as unknown[]).length).toBe(0);
+    expect(after.prepare(`SELECT name FROM sqlite_master WHERE name = 'result_blocks_packed'`).all().length).toBe(0);
     expect((after.prepare(`SELECT name FROM pragma_table_info('wire_log')`).all() as { name: string }[]).map((c) => c.name)).not.toContain('encoding');
     after.close();
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonText } from '../../shared/io/json-text';
+import { stringMatching } from '../support/matchers';
 
 describe('JSON text of a file a person wrote', () => {
   it.each([
@@ -24,6 +25,6 @@ describe('JSON text of a file a person wrote', () => {
   });
 
   it('refuses text that is not JSON', () => {
-    expect(parseJsonText('{ rows: 4 ')).toMatchObject({ ok: false, problem: expect.stringMatching(/^not valid JSON: /) });
+    expect(parseJsonText('{ rows: 4 ')).toMatchObject({ ok: false, problem: stringMatching(/^not valid JSON: /) });
   });
 });

@@ -24,6 +24,7 @@ import {
   type BoardCapabilities,
   type BoardRunConfig,
 } from '../../shared/protocol/payloads';
+import { stringMatching } from '../support/matchers';
 
 const caps: BoardCapabilities = { rows: 256, outputs: 8, inputBits: 8, weightBits: 8, adcBits: 6, vectorCapacity: 1024, resultCapacity: 1024, window: 8, maxLine: 8192, clockMHz: 100 };
 const osa: BoardRunConfig = { mode: 'osa', levels: DEFAULT_PROFILE.levels, thresholds: DEFAULT_PROFILE.thresholds, salientInputBits: 2 };
@@ -115,11 +116,11 @@ describe('result records', () => {
     block.codes.fill(0);
     const text = encodeResults(block, 0, 2, layout, 'B');
     const one = encodeResults(block, 0, 1, layout, 'B');
-    expect(decodeResults(one, 'B', 0, 2, layout)).toMatchObject({ ok: false, error: expect.stringMatching(/truncated at vector 1/) });
-    expect(decodeResults(text, 'B', 0, 1, layout)).toMatchObject({ ok: false, error: expect.stringMatching(/bytes after the last record/) });
-    expect(decodeResults('0:0:7:', 'D', 0, 1, { ...layout, outputs: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/malformed record/) });
+    expect(decodeResults(one, 'B', 0, 2, layout)).toMatchObject({ ok: false, error: stringMatching(/truncated at vector 1/) });
+    expect(decodeResults(text, 'B', 0, 1, layout)).toMatchObject({ ok: false, error: stringMatching(/bytes after the last record/) });
+    expect(decodeResults('0:0:7:', 'D', 0, 1, { ...layout, outputs: 1 })).toMatchObject({ ok: false, error: stringMatching(/malformed record/) });
     const codes = Array.from({ length: layout.analogPlanes[0]!.length }, () => 99).join(',');
-    expect(decodeResults(`0:0:0:${codes}`, 'D', 0, 1, { ...layout, outputs: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/code 99 outside 0..63/) });
+    expect(decodeResults(`0:0:0:${codes}`, 'D', 0, 1, { ...layout, outputs: 1 })).toMatchObject({ ok: false, error: stringMatching(/code 99 outside 0..63/) });
   });
 
   it('never throws on garbage', () => {
