@@ -8,6 +8,7 @@ import type { DieProfile } from '../../shared/model/profile';
 import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
 import { writeChunk, type CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
+import { formatProcedureReport } from '../procedure-report-format';
 import { ProgressReporter } from '../progress';
 import { startSession, withSessionOptions, type SessionOptions } from '../session-options';
 
@@ -59,7 +60,7 @@ async function runProcedure(io: CliIo, o: Common, fn: (ctx: ProcedureContext) =>
     const report = await fn({ store, board, clock: systemClock, profile, sessionId, onProgress: (p) => reporter.progress(p), onLine: (t) => reporter.line(t) });
     reporter.done();
     if (o.json) await writeChunk(io.stdout, `${JSON.stringify(report)}\n`);
-    else await writeChunk(io.stdout, `${report.procedure} (run ${report.runId}, ${report.guid})\n${report.table.map((l) => `  ${l}`).join('\n')}\n`);
+    else await writeChunk(io.stdout, `${report.procedure} (run ${report.runId}, ${report.guid})\n${formatProcedureReport(report).map((l) => `  ${l}`).join('\n')}\n`);
     if (report.passed === false) io.exit.code = 1;
   } finally {
     reporter.done();

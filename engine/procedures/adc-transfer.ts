@@ -4,12 +4,12 @@
 // per column the gain and offset (least squares of the mean code against the ideal P * L / N),
 // the noise (spread over repeats), and DNL / INL by the code-density method. The gains and
 // offsets become a calibration record.
-import { randomUUID } from 'node:crypto';
 import { spread } from '../../shared/analysis/spread';
 import { intMatrix } from '../../shared/model/matrix';
 import { weightRange } from '../../shared/model/matrix';
 import { matrixSource } from '../../shared/workload/vector-source';
-import { childRun, finishParent, startParent, type ProcedureContext, type ProcedureReport } from './context';
+import type { ProcedureReportOf } from '../../shared/api/procedure-reports';
+import { childRun, finishParent, startParent, type ProcedureContext } from './context';
 
 export interface AdcTransferParams {
   readonly repeat: number;
@@ -60,7 +60,7 @@ export function fitColumn(column: number, codes: number[][], rows: number, adcTo
   return { column, gain, offsetLsb: offset, noiseLsb: Math.sqrt(noise / codes.length), maxDnlLsb: maxDnl, maxInlLsb: maxInl };
 }
 
-export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferParams): Promise<ProcedureReport> {
+export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferParams): Promise<ProcedureReportOf<'adc-transfer'>> {
   const parent = startParent(ctx, 'adc-transfer', params, ctx.profile.weightBits);
   const p = ctx.profile;
   const { rows, outputs, weightBits: bw } = p;
@@ -100,17 +100,12 @@ export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferPara
   const noise = stat((c) => c.noiseLsb);
   const dnl = stat((c) => c.maxDnlLsb);
   const inl = stat((c) => c.maxInlLsb);
-  const calibration = ctx.store.db
-    .prepare(`INSERT INTO calibrations (guid, die_id, source_run_id, gain, offset_lsb, created_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(randomUUID(), dieId, parent.id, Buffer.from(Float64Array.from(fits, (c) => c.gain).buffer), Buffer.from(Float64Array.from(fits, (c) => c.offsetLsb).buffer), new Date().toISOString(), `adc-transfer, ${params.repeat} repeats`);
-  const table = [
-    `${fits.length} columns, ramp P = 0..${rows} on input plane 0, ${params.repeat} repeats each`,
-    `gain        ${gain.mean.toFixed(4)} +- ${gain.sd.toFixed(4)} (sd over columns)`,
-    `offset      ${offset.mean.toFixed(3)} +- ${offset.sd.toFixed(3)} LSB`,
-    `noise       ${noise.mean.toFixed(3)} LSB rms (worst column ${noise.worst.toFixed(3)})`,
-    `max |DNL|   ${dnl.mean.toFixed(3)} LSB (worst column ${dnl.worst.toFixed(3)})`,
-    `max |INL|   ${inl.mean.toFixed(3)} LSB (worst column ${inl.worst.toFixed(3)})`,
-    `calibration record ${Number(calibration.lastInsertRowid)} holds gain and offset per column`,
-  ];
-  return finishParent(ctx, parent, 'adc-transfer', null, { columns: fits, gain, offsetLsb: offset, noiseLsb: noise, maxDnlLsb: dnl, maxInlLsb: inl, calibrationId: Number(calibration.lastInsertRowid) }, table);
+  const calibration = ctx.store.putCalibration({
+    dieId,
+    sourceRunId: parent.id,
+    gain: Float64Array.from(fits, (c) => c.gain),
+    offsetLsb: Float64Array.from(fits, (c) => c.offsetLsb),
+    notes: `adc-transfer, ${params.repeat} repeats`,
+  });
+  return finishParent(ctx, parent, 'adc-transfer', null, { rows, repeat: params.repeat, columns: fits, gain, offsetLsb: offset, noiseLsb: noise, maxDnlLsb: dnl, maxInlLsb: inl, calibrationId: calibration.id });
 }

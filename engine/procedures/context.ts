@@ -1,4 +1,6 @@
 // What a characterization procedure works with, and the parent run that holds its children.
+import type { ProcedureReportOf, ProcedureSummary } from '../../shared/api/procedure-reports';
+import type { ProcedureName } from '../../shared/api/run-options';
 import type { Clock } from '../../shared/clock';
 import type { DieProfile } from '../../shared/model/profile';
 import type { BoardLink } from '../board/board-link';
@@ -25,16 +27,7 @@ export interface ProcedureContext {
   readonly sessionId?: number;
 }
 
-export interface ProcedureReport {
-  readonly procedure: string;
-  readonly runId: number;
-  readonly guid: string;
-  readonly passed: boolean | null;
-  /** the figures a chip engineer puts in a report */
-  readonly summary: Record<string, unknown>;
-  /** one line per step, for people */
-  readonly table: string[];
-}
+export type { ProcedureReport } from '../../shared/api/procedure-reports';
 
 /** A procedure's parent run, and how far through its planned child runs it is. */
 export interface ParentRun {
@@ -51,9 +44,10 @@ export function startParent(ctx: ProcedureContext, kind: string, params: object,
   return { ...run, steps, stepsDone: 0, startedAt: ctx.clock.now() };
 }
 
-export function finishParent(ctx: ProcedureContext, parent: ParentRun, kind: string, passed: boolean | null, summary: Record<string, unknown>, table: string[]): ProcedureReport {
+/** End a procedure's parent run with its summary (stored with `passed`), and make its typed report. */
+export function finishParent<P extends ProcedureName>(ctx: ProcedureContext, parent: ParentRun, procedure: P, passed: ProcedureReportOf<P>['passed'], summary: ProcedureSummary<P>): ProcedureReportOf<P> {
   ctx.store.setState(parent.id, 'completed', passed === false ? 'failed its pass criterion' : null, { passed, ...summary });
-  return { procedure: kind, runId: parent.id, guid: parent.guid, passed, summary, table };
+  return { procedure, runId: parent.id, guid: parent.guid, passed, summary } as ProcedureReportOf<P>;
 }
 
 /** One child run of a sweep; a child that does not complete stops the procedure. */

@@ -2,14 +2,15 @@
 // and random vectors. A digital sum that differs from the exact one is a defect or a link error.
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
-import { childRun, finishParent, startParent, type ProcedureContext, type ProcedureReport } from './context';
+import type { FunctionalSummary, ProcedureReportOf } from '../../shared/api/procedure-reports';
+import { childRun, finishParent, startParent, type ProcedureContext } from './context';
 
 export interface FunctionalParams {
   readonly randomVectors: number;
   readonly seed: number;
 }
 
-export async function functionalCheck(ctx: ProcedureContext, params: FunctionalParams): Promise<ProcedureReport> {
+export async function functionalCheck(ctx: ProcedureContext, params: FunctionalParams): Promise<ProcedureReportOf<'functional'>> {
   const p = ctx.profile;
   const sets = [
     { step: 'corners', spec: { kind: 'corners' as const, vectors: 4 + p.rows, seed: params.seed } },
@@ -17,7 +18,7 @@ export async function functionalCheck(ctx: ProcedureContext, params: FunctionalP
     { step: 'random', spec: { kind: 'uniform' as const, vectors: params.randomVectors, seed: params.seed } },
   ];
   const parent = startParent(ctx, 'functional', params, sets.length);
-  const table: string[] = [];
+  const steps: FunctionalSummary['steps'] = [];
   let mismatches = 0;
   let vectors = 0;
   for (const { step, spec } of sets) {
@@ -25,9 +26,7 @@ export async function functionalCheck(ctx: ProcedureContext, params: FunctionalP
     const s = await childRun(ctx, parent, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: spec.kind, seed: spec.seed } });
     mismatches += s.digitalMismatches;
     vectors += s.vectors;
-    table.push(`${step.padEnd(14)} ${String(s.vectors).padStart(7)} vectors  ${s.digitalMismatches} digital mismatches  (run ${s.runId})`);
+    steps.push({ step, vectors: s.vectors, digitalMismatches: s.digitalMismatches, runId: s.runId });
   }
-  const passed = mismatches === 0;
-  table.push(passed ? `PASS: DCIM bit-exact on ${vectors} vectors` : `FAIL: ${mismatches} MACs differ from the exact sum`);
-  return finishParent(ctx, parent, 'functional', passed, { vectors, digitalMismatches: mismatches }, table);
+  return finishParent(ctx, parent, 'functional', mismatches === 0, { steps, vectors, digitalMismatches: mismatches });
 }

@@ -1,17 +1,13 @@
 // SRAM march test (spec section 5 item 2) through weight write and read-back: a March C- over
 // rows with solid and checkerboard backgrounds. Every cell is written and read at 0 and at 1, so
 // a cell stuck at either value shows; the result is the stuck-cell map.
-import type { ProcedureContext, ProcedureReport } from './context';
+import type { MarchSummary, ProcedureReportOf } from '../../shared/api/procedure-reports';
+import type { ProcedureContext } from './context';
 import { finishParent, startParent } from './context';
 
-export interface StuckCell {
-  readonly row: number;
-  /** physical column m * BW + j */
-  readonly column: number;
-  readonly stuckAt: 0 | 1;
-}
+export type StuckCell = MarchSummary['stuckCells'][number];
 
-export async function marchTest(ctx: ProcedureContext): Promise<ProcedureReport> {
+export async function marchTest(ctx: ProcedureContext): Promise<ProcedureReportOf<'march'>> {
   const parent = startParent(ctx, 'march', {});
   const { rows, outputs, weightBits: bw } = ctx.profile;
   const conn = await ctx.board.connect();
@@ -30,7 +26,7 @@ export async function marchTest(ctx: ProcedureContext): Promise<ProcedureReport>
     ['inverse checkerboard', (r, m) => checker(r, m, 1)],
   ];
   const found = new Map<string, StuckCell>();
-  const table: string[] = [];
+  const tested: MarchSummary['backgrounds'] = [];
   try {
     for (const [name, pattern] of backgrounds) {
       const written = Int32Array.from({ length: rows * outputs }, (_, k) => toSigned(pattern(Math.floor(k / outputs), k % outputs)));
@@ -47,13 +43,12 @@ export async function marchTest(ctx: ProcedureContext): Promise<ProcedureReport>
           found.set(`${row}:${column}`, { row, column, stuckAt: (((read[k] as number) >> j) & 1) as 0 | 1 });
         }
       }
-      table.push(`${name.padEnd(22)} ${bad} bit(s) read back wrong`);
+      tested.push({ background: name, bitsWrong: bad });
     }
   } finally {
     await conn.client.close();
   }
   const cells = [...found.values()].sort((a, b) => a.row - b.row || a.column - b.column);
   ctx.store.event(parent.id, 'march', `${cells.length} stuck cell(s)`);
-  table.push(cells.length === 0 ? 'PASS: no stuck cells' : `FAIL: ${cells.length} stuck cell(s): ${cells.map((c) => `(row ${c.row}, column ${c.column}) stuck at ${c.stuckAt}`).join(', ')}`);
-  return finishParent(ctx, parent, 'march', cells.length === 0, { cells: rows * outputs * bw, stuckCells: cells }, table);
+  return finishParent(ctx, parent, 'march', cells.length === 0, { cells: rows * outputs * bw, backgrounds: tested, stuckCells: cells });
 }

@@ -2,7 +2,8 @@
 // offsets; per set the level mix, SNR per level and overall, and the energy gain against DCIM,
 // then the energy/accuracy Pareto front (no other point has both more gain and more SNR).
 import { parseDieProfile } from '../../shared/model/profile';
-import { childRun, finishParent, fmtDb, startParent, type ProcedureContext, type ProcedureReport } from './context';
+import type { OsaPointsSummary, ProcedureReportOf } from '../../shared/api/procedure-reports';
+import { childRun, finishParent, startParent, type ProcedureContext } from './context';
 import { sweepStimulus, type WorkloadParams } from './workload-params';
 
 export interface OsaPointsParams extends WorkloadParams {
@@ -10,10 +11,10 @@ export interface OsaPointsParams extends WorkloadParams {
   readonly offsets: readonly number[];
 }
 
-export async function osaPoints(ctx: ProcedureContext, params: OsaPointsParams): Promise<ProcedureReport> {
+export async function osaPoints(ctx: ProcedureContext, params: OsaPointsParams): Promise<ProcedureReportOf<'osa-points'>> {
   const parent = startParent(ctx, 'osa-points', params, params.offsets.length);
   const stim = sweepStimulus(ctx.profile, params);
-  const points: { offset: number; thresholds: number[]; snrDb: number | null; gainVsDcim: number; modelGainVsDcim: number; levelMix: number[]; pareto: boolean; runId: number }[] = [];
+  const points: OsaPointsSummary['points'] = [];
   for (const offset of params.offsets) {
     const thresholds = ctx.profile.thresholds.map((t) => t + offset);
     const profile = parseDieProfile({ ...ctx.profile, levels: ctx.profile.levels.map((l) => ({ ...l })), thresholds, energy: { ...ctx.profile.energy } });
@@ -24,11 +25,7 @@ export async function osaPoints(ctx: ProcedureContext, params: OsaPointsParams):
     const snr = p.snrDb ?? Infinity;
     p.pareto = !points.some((q) => q !== p && q.gainVsDcim >= p.gainVsDcim && (q.snrDb ?? Infinity) >= snr && (q.gainVsDcim > p.gainVsDcim || (q.snrDb ?? Infinity) > snr));
   }
-  const table = ['offset   SNR dB   gain (measured)   gain (model)   level mix %            Pareto'];
-  for (const p of points) {
-    table.push(`${String(p.offset).padStart(6)}   ${fmtDb(p.snrDb).padStart(6)}   ${p.gainVsDcim.toFixed(3).padStart(15)}   ${p.modelGainVsDcim.toFixed(3).padStart(12)}   ${p.levelMix.map((x) => (100 * x).toFixed(0)).join('/').padEnd(20)}   ${p.pareto ? 'yes' : ''}`);
-  }
-  return finishParent(ctx, parent, 'osa-points', null, { points }, table);
+  return finishParent(ctx, parent, 'osa-points', null, { points });
 }
 
 /** The measured level mix of a run, from its blocks. */

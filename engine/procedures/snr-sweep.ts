@@ -1,5 +1,6 @@
 // SNR versus boundary (spec section 5 item 4): hcim at b = first..last, measured and modelled.
-import { childRun, finishParent, fmtDb, startParent, type ProcedureContext, type ProcedureReport } from './context';
+import type { ProcedureReportOf, SnrSweepSummary } from '../../shared/api/procedure-reports';
+import { childRun, finishParent, startParent, type ProcedureContext } from './context';
 import { sweepStimulus, type WorkloadParams } from './workload-params';
 
 export interface SnrSweepParams extends WorkloadParams {
@@ -8,15 +9,13 @@ export interface SnrSweepParams extends WorkloadParams {
   readonly skip: number;
 }
 
-export async function snrSweep(ctx: ProcedureContext, params: SnrSweepParams): Promise<ProcedureReport> {
+export async function snrSweep(ctx: ProcedureContext, params: SnrSweepParams): Promise<ProcedureReportOf<'snr-sweep'>> {
   const parent = startParent(ctx, 'snr-sweep', params, params.to - params.from + 1);
   const stim = sweepStimulus(ctx.profile, params);
-  const points: { boundary: number; snrDb: number | null; modelSnrDb: number | null; measuredPjPerMac: number; runId: number }[] = [];
-  const table = ['    b   measured dB   model dB   pJ/MAC'];
+  const points: SnrSweepSummary['points'] = [];
   for (let b = params.from; b <= params.to; b++) {
     const s = await childRun(ctx, parent, `b=${b}`, { ...stim, config: { mode: 'hcim', boundary: b, skip: Math.min(params.skip, b) } });
     points.push({ boundary: b, snrDb: s.snrDb, modelSnrDb: s.modelSnrDb, measuredPjPerMac: s.measuredPjPerMac, runId: s.runId });
-    table.push(`${String(b).padStart(5)}   ${fmtDb(s.snrDb).padStart(11)}   ${fmtDb(s.modelSnrDb).padStart(8)}   ${s.measuredPjPerMac.toFixed(2).padStart(6)}`);
   }
-  return finishParent(ctx, parent, 'snr-sweep', null, { points }, table);
+  return finishParent(ctx, parent, 'snr-sweep', null, { points });
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { endianness } from 'node:os';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
+import type { CalibrationRecord } from '../../shared/api/runs';
 import type { ComparisonSummary } from '../../shared/analysis/compare';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
@@ -300,6 +301,35 @@ export class RunStore {
   calibration(id: number): { id: number; guid: string; dieId: string; gain: Float64Array; offsetLsb: Float64Array } | null {
     const r = this.db.prepare(`SELECT id, guid, die_id, gain, offset_lsb FROM calibrations WHERE id = ?`).get(id) as { id: number; guid: string; die_id: string; gain: Buffer; offset_lsb: Buffer } | undefined;
     return r ? { id: r.id, guid: r.guid, dieId: r.die_id, gain: view(r.gain, (b) => new Float64Array(b)), offsetLsb: view(r.offset_lsb, (b) => new Float64Array(b)) } : null;
+  }
+
+  /** Store a calibration record: gain and offset (LSB) per physical column m * BW + j, measured on `dieId`. */
+  putCalibration(c: { dieId: string; sourceRunId: number | null; gain: Float64Array; offsetLsb: Float64Array; notes: string | null }): { id: number; guid: string } {
+    if (c.gain.length !== c.offsetLsb.length) throw new Error(`a calibration needs one offset per gain: ${c.gain.length} gains, ${c.offsetLsb.length} offsets`);
+    const guid = randomUUID();
+    const info = this.guard(() =>
+      this.db
+        .prepare(`INSERT INTO calibrations (guid, die_id, source_run_id, gain, offset_lsb, created_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(guid, c.dieId, c.sourceRunId, blob(c.gain), blob(c.offsetLsb), this.now(), c.notes),
+    );
+    return { id: Number(info.lastInsertRowid), guid };
+  }
+
+  /** A calibration record as clients read it (shared/api/runs.ts). */
+  calibrationRecord(id: number): CalibrationRecord | null {
+    return this.calibrationRecords('WHERE id = ?', id)[0] ?? null;
+  }
+
+  /** Calibration records, newest first; only those measured on `dieId` when given. */
+  calibrations(dieId?: string): CalibrationRecord[] {
+    return dieId === undefined ? this.calibrationRecords('ORDER BY id DESC') : this.calibrationRecords('WHERE die_id = ? ORDER BY id DESC', dieId);
+  }
+
+  private calibrationRecords(where: string, ...params: (string | number)[]): CalibrationRecord[] {
+    type Row = { id: number; guid: string; die_id: string; source_run_id: number | null; gain: Buffer; offset_lsb: Buffer; created_at: string; notes: string | null };
+    const rows = this.db.prepare(`SELECT id, guid, die_id, source_run_id, gain, offset_lsb, created_at, notes FROM calibrations ${where}`).all(...params) as Row[];
+    const floats = (b: Buffer) => Array.from(view(b, (x) => new Float64Array(x)));
+    return rows.map((r) => ({ id: r.id, guid: r.guid, dieId: r.die_id, sourceRunId: r.source_run_id, gain: floats(r.gain), offsetLsb: floats(r.offset_lsb), createdAt: r.created_at, notes: r.notes }));
   }
 
   /** A bench session: who, where, at what ambient temperature; runs point at it. */
