@@ -1,7 +1,7 @@
 // Progress of a run: a bar with rate and ETA on a terminal, plain lines (every few seconds) when not.
 import type { Writable } from 'node:stream';
-import type { SweepProgress } from '../engine/procedures/context';
-import type { RunProgress } from '../engine/run/run-engine';
+import type { RunDocument, StatusDocument } from '../shared/api/documents';
+import type { RunFiguresDoc } from '../shared/api/figures';
 
 const PLAIN_EVERY_MS = 2000;
 
@@ -10,15 +10,23 @@ export class ProgressReporter {
   private lastPlain = 0;
   private lastPlace = '';
   private drawn = false;
+  /** each run's figures so far, from its last batch */
+  private readonly live = new Map<number, RunFiguresDoc>();
 
   constructor(private readonly out: Writable & { isTTY?: boolean; columns?: number }) {
     this.tty = out.isTTY === true;
   }
 
-  progress(p: RunProgress & Partial<SweepProgress>): void {
+  /** A subscriber of a run's stream: status documents drawn, batches' figures kept for the next status. */
+  document(doc: RunDocument): void {
+    if (doc.type === 'batch') this.live.set(doc.runId, doc.run);
+    if (doc.type === 'status' && !doc.event) this.progress(doc);
+  }
+
+  progress(p: StatusDocument): void {
     const pct = p.vectorsTotal > 0 ? p.vectorsDone / p.vectorsTotal : 0;
     const eta = p.etaSeconds === null ? '--' : formatDuration(p.etaSeconds);
-    const text = `${sweepText(p)}${p.vectorsDone}/${p.vectorsTotal} vectors  ${Math.round(p.rate)} vectors/s  ETA ${eta}${liveText(p)}${p.state !== 'running' ? `  [${p.state}]` : ''}`;
+    const text = `${sweepText(p)}${p.vectorsDone}/${p.vectorsTotal} vectors  ${Math.round(p.rate)} vectors/s  ETA ${eta}${liveText(this.live.get(p.runId))}${p.state !== 'running' && p.state !== 'completed' ? `  [${p.state}]` : ''}`;
     if (this.tty) {
       const width = Math.max(10, Math.min(40, (this.out.columns ?? 80) - text.length - 10));
       const fill = Math.round(pct * width);
@@ -29,7 +37,7 @@ export class ProgressReporter {
     const now = Date.now();
     if (now - this.lastPlain < PLAIN_EVERY_MS && p.vectorsDone < p.vectorsTotal && p.state === 'running') return;
     // a run's last batch and its end report the same place: one line for both
-    const place = `${p.runId}:${p.vectorsDone}:${p.state}`;
+    const place = `${p.runId}:${p.vectorsDone}:${p.state === 'completed' ? 'running' : p.state}`;
     if (place === this.lastPlace) return;
     this.lastPlace = place;
     this.lastPlain = now;
@@ -49,18 +57,18 @@ export class ProgressReporter {
 }
 
 /** Which step of a sweep, and when the whole sweep should end. */
-function sweepText(p: Partial<SweepProgress>): string {
-  if (p.step === undefined || p.stepIndex === undefined) return '';
-  const of = p.steps ? `/${p.steps}` : '';
-  const eta = p.sweepEtaSeconds === null || p.sweepEtaSeconds === undefined ? '' : `, sweep ETA ${formatDuration(p.sweepEtaSeconds)}`;
-  return `step ${p.stepIndex}${of} (${p.step}${eta})  `;
+function sweepText(p: StatusDocument): string {
+  if (!p.step) return '';
+  const of = p.step.of ? `/${p.step.of}` : '';
+  const eta = p.step.sweepEtaSeconds === null ? '' : `, sweep ETA ${formatDuration(p.step.sweepEtaSeconds)}`;
+  return `step ${p.step.index}${of} (${p.step.name}${eta})  `;
 }
 
 /** The run's figures so far: enough to see a bad die or a wrong configuration early. */
-function liveText(p: RunProgress): string {
-  if (!p.live) return '';
+function liveText(live: RunFiguresDoc | undefined): string {
+  if (!live) return '';
   const db = (v: number | null) => (v === null ? 'inf' : v.toFixed(1));
-  return `  SNR ${db(p.live.snrDb)} dB (model ${db(p.live.modelSnrDb)})  levels ${(100 * p.live.levelAgreement).toFixed(1)}%`;
+  return `  SNR ${db(live.snrDb)} dB (model ${db(live.modelSnrDb)})  levels ${(100 * live.levelAgreement).toFixed(1)}%`;
 }
 
 export function formatDuration(seconds: number): string {

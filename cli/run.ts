@@ -25,8 +25,31 @@ async function isInputError(e: unknown): Promise<boolean> {
     import('../engine/store/store-error').then((m) => m.StoreError),
     import('../engine/run/resume-run').then((m) => m.ResumeError),
     import('../engine/store/stored-run').then((m) => m.StoredRunError),
+    import('../shared/api/run-options').then((m) => m.FieldError),
   ]);
   return types.some((type) => e instanceof type);
+}
+
+/** Options whose flag is not their field's name in kebab case. */
+const FLAGS: Readonly<Record<string, string>> = {
+  resumeWithinMs: '--resume-within',
+  tags: '--tag',
+  wireLog: '--no-wire-log',
+  'workload.kind': '--workload',
+  'workload.vectors': '--vectors',
+  'workload.seed': '--seed',
+  'params.random': '--random',
+};
+
+/** The engine names the field at fault; the CLI user knows it by its flag. */
+export function flagOf(field: string): string {
+  return FLAGS[field] ?? `--${field.replace(/^params\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function asFlags(e: Error): string {
+  const field = (e as { field?: unknown }).field;
+  if (typeof field !== 'string' || !e.message.startsWith(`${field}`)) return e.message;
+  return `${flagOf(field)}${e.message.slice(field.length)}`;
 }
 
 export async function runCli(argv: readonly string[], streams: Omit<CliIo, 'exit'>): Promise<number> {
@@ -38,7 +61,7 @@ export async function runCli(argv: readonly string[], streams: Omit<CliIo, 'exit
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     if (e instanceof Error && (await isInputError(e))) {
-      io.stderr.write(`osa-bench: ${e.message}\n`);
+      io.stderr.write(`osa-bench: ${asFlags(e)}\n`);
       return EXIT_BAD_INPUT;
     }
     // anything else (a board that does not answer, a port that cannot open) as one line; the stack only on request

@@ -6,8 +6,9 @@ import { openTcp } from './transport/tcp';
 export type BoardAddress = { readonly kind: 'sim' } | { readonly kind: 'serial'; readonly path: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
 export class BoardAddressError extends Error {
+  readonly field = 'board';
   constructor(text: string, why: string) {
-    super(`--board '${text}': ${why}; use sim, a device such as /dev/ttyUSB0, or tcp://HOST:PORT`);
+    super(`board '${text}': ${why}; use sim, a device such as /dev/ttyUSB0, or tcp://HOST:PORT`);
     this.name = 'BoardAddressError';
   }
 }

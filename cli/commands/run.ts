@@ -1,16 +1,17 @@
 // osa-bench run: one characterization run on a board, logged in the store.
-// The engine, the board links and the store are imported when a run starts: --help starts without them.
+// A thin client of the Bench service: flags become run options. The engine is imported when a run starts: --help starts without it.
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../../engine/store/default-path';
-import { ModeConfigError, MODES, resolveMode, type Mode, type ModeConfig } from '../../shared/model/modes';
-import type { DieProfile } from '../../shared/model/profile';
+import { FieldError, type RunOptions } from '../../shared/api/run-options';
+import { MODES, type Mode } from '../../shared/model/modes';
 import { MAX_WORKLOAD_VECTORS, WORKLOAD_KINDS, type WorkloadKind } from '../../shared/workload/generators';
 import type { CliIo } from '../io';
 import { integerIn, oneOf } from '../options';
 import type { BenchRunOptions } from '../run-session';
 import { withSessionOptions } from '../session-options';
 
-interface RunOptions extends BenchRunOptions {
+interface RunCommandOptions extends BenchRunOptions {
+  resumeWithin: number;
   board: string;
   workload?: WorkloadKind;
   vectors?: number;
@@ -33,22 +34,6 @@ interface RunOptions extends BenchRunOptions {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-
-/** The run's inputs, read and checked before anything is sent to a board. */
-async function inputs(o: RunOptions, profile: DieProfile) {
-  if (o.workload) {
-    if (o.vectorsFile || o.weightsFile) throw new ModeConfigError('--workload', 'give either --workload or --vectors-file with --weights-file, not both');
-    if (o.vectors === undefined) throw new ModeConfigError('--vectors', 'required with --workload');
-    const { workloadSource } = await import('../../shared/workload/generators');
-    const w = workloadSource(profile, { kind: o.workload, vectors: o.vectors, seed: o.seed });
-    return { vectors: w.vectors, weights: w.weights, source: { generator: o.workload, seed: o.seed } };
-  }
-  if (!o.vectorsFile || !o.weightsFile) throw new ModeConfigError('--vectors-file', 'give --workload KIND, or both --vectors-file and --weights-file');
-  const [{ readVectorFile, readWeightFile }, { matrixSource }] = await Promise.all([import('../../engine/files/matrix-files'), import('../../shared/workload/vector-source')]);
-  const weights = await readWeightFile(o.weightsFile, profile);
-  const vectors = await readVectorFile(o.vectorsFile, profile);
-  return { vectors: matrixSource(vectors), weights, source: { generator: `file:${o.vectorsFile}`, seed: null } };
-}
 
 export function addRunCommand(program: Command, io: CliIo): void {
   withSessionOptions(program.command('run'))
@@ -76,30 +61,30 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--no-wire-log', 'do not keep the raw wire lines')
     .option('--calibration <id>', 'a calibration record (from procedure adc-transfer) to read the ADC codes through: per column gain and offset; the raw codes are stored', integerIn(1, Number.MAX_SAFE_INTEGER))
     .option('--json', 'print one JSON object with the run figures at the end')
-    .action(async (o: RunOptions) => {
-      const [{ parseBoardAddress }, { parseFaultSpec }, { loadProfile }, { boardLinkFor }, { executeRun }, { runOnBench }] = await Promise.all([
-        import('../../drivers/board-address'),
-        import('../../drivers/sim/faults'),
-        import('../../engine/files/profile-file'),
-        import('../board-link-options'),
-        import('../../engine/run/run-engine'),
-        import('../run-session'),
-      ]);
-      const profile = await loadProfile(o.profile);
-      const config: ModeConfig = { mode: o.mode, boundary: o.boundary, skip: o.skip };
-      resolveMode(profile, config);
-      const address = parseBoardAddress(o.board);
-      const { vectors, weights, source } = await inputs(o, profile);
-      if (address.kind !== 'sim' && (o.die || o.faults)) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
-      const link = await boardLinkFor(address, profile, { die: o.die, baud: o.simBaud, faults: o.faults ? parseFaultSpec(o.faults) : undefined });
-      await runOnBench(o, io, link, async (deps, control, store) => {
-        const summary = await executeRun(
-          { profile, config, weights, vectors, source, repeat: o.repeat, batchVectors: o.batch, label: o.label, logWire: o.wireLog ? undefined : false, calibrationId: o.calibration },
-          deps,
-          control,
-        );
-        if (o.tag.length > 0) store.tag(summary.runId, o.tag);
-        return summary;
-      });
+    .action(async (o: RunCommandOptions) => {
+      if (o.workload && o.vectors === undefined) throw new FieldError('vectors', 'required with a workload');
+      const [{ runOnBench }, { printRunSummary }] = await Promise.all([import('../run-session'), import('../run-summary')]);
+      const options: RunOptions = {
+        board: o.board,
+        profile: o.profile,
+        die: o.die,
+        faults: o.faults,
+        simBaud: o.simBaud,
+        workload: o.workload && o.vectors !== undefined ? { kind: o.workload, vectors: o.vectors, seed: o.seed } : undefined,
+        vectorsFile: o.vectorsFile,
+        weightsFile: o.weightsFile,
+        mode: o.mode,
+        boundary: o.boundary,
+        skip: o.skip,
+        repeat: o.repeat,
+        batch: o.batch,
+        label: o.label,
+        tags: o.tag,
+        wireLog: o.wireLog ? undefined : false,
+        calibration: o.calibration,
+        resumeWithinMs: o.resumeWithin,
+      };
+      const { outcome, dbPath } = await runOnBench(o, io, (bench) => bench.startRun(options));
+      await printRunSummary(io, outcome, dbPath, o.json);
     });
 }

@@ -1,8 +1,7 @@
 // osa-bench runs resume RUN: take an interrupted run up again from its last committed batch.
-// The engine, the board links and the store are imported when the run resumes: --help starts without them.
+// A thin client of the Bench service. The engine is imported when the run resumes: --help starts without it.
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../../engine/store/default-path';
-import { ModeConfigError } from '../../shared/model/modes';
 import type { CliIo } from '../io';
 import { integerIn } from '../options';
 import type { BenchRunOptions } from '../run-session';
@@ -13,6 +12,7 @@ interface ResumeCommandOptions extends BenchRunOptions {
   faults?: string;
   simBaud: number;
   anyBoard?: boolean;
+  resumeWithin: number;
 }
 
 export function addRunsResumeCommand(runs: Command, io: CliIo): void {
@@ -29,26 +29,10 @@ export function addRunsResumeCommand(runs: Command, io: CliIo): void {
     .option('--resume-within <ms>', 'after a disconnect, wait this long for the same board and resume', integerIn(0, 3_600_000), 10_000)
     .option('--json', 'print one JSON object with the run figures at the end')
     .action(async (ref: string, o: ResumeCommandOptions) => {
-      const [{ parseBoardAddress }, { parseFaultSpec }, { resumeRun }, { readStoredRun }, { openRunStore }, { boardLinkFor }, { runOnBench }] = await Promise.all([
-        import('../../drivers/board-address'),
-        import('../../drivers/sim/faults'),
-        import('../../engine/run/resume-run'),
-        import('../../engine/store/stored-run'),
-        import('../../engine/store/store'),
-        import('../board-link-options'),
-        import('../run-session'),
-      ]);
-      const address = parseBoardAddress(o.board);
-      if (address.kind !== 'sim' && (o.die || o.faults)) throw new ModeConfigError('--die', '--die and --faults apply to --board sim only');
-      // the simulated die takes the run's own profile, as the run's board did
-      const peek = openRunStore(o.db ?? defaultDatabasePath(), { readonly: true }).store;
-      let profile;
-      try {
-        profile = readStoredRun(peek, ref).profile;
-      } finally {
-        peek.close();
-      }
-      const link = await boardLinkFor(address, profile, { die: o.die, baud: o.simBaud, faults: o.faults ? parseFaultSpec(o.faults) : undefined });
-      await runOnBench(o, io, link, (deps, control) => resumeRun(ref, deps, control, { anyBoard: o.anyBoard }), false);
+      const [{ runOnBench }, { printRunSummary }] = await Promise.all([import('../run-session'), import('../run-summary')]);
+      const { outcome, dbPath } = await runOnBench(o, io, (bench) =>
+        bench.resumeRun(ref, { board: o.board, die: o.die, faults: o.faults, simBaud: o.simBaud, anyBoard: o.anyBoard, resumeWithinMs: o.resumeWithin }),
+      );
+      await printRunSummary(io, outcome, dbPath, o.json);
     });
 }

@@ -36,8 +36,9 @@ const specSchema = z.strictObject({
 });
 
 export class FaultSpecError extends Error {
+  readonly field = 'faults';
   constructor(message: string) {
-    super(`--faults: ${message}`);
+    super(`faults: ${message}`);
     this.name = 'FaultSpecError';
   }
 }

@@ -6,7 +6,6 @@
 // sets the board up again and a disconnect waits for the same board; both go on from the last
 // batch handed to the store.
 import { compareWithModel } from '../../shared/analysis/compare';
-import type { RunFiguresAccumulator } from '../../shared/analysis/run-figures';
 import { createDieModel } from '../../shared/model/evaluator';
 import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
 import type { ModeConfig } from '../../shared/model/modes';
@@ -18,15 +17,13 @@ import { streamBatches, type StreamedBatch } from '../../drivers/client/batch-st
 import { BoardDisconnectedError, BoardError, BoardRebootedError, BoardUnresponsiveError } from '../../drivers/client/errors';
 import type { PipeStats } from '../../drivers/client/request-pipe';
 import type { BoardConnection } from '../board/board-link';
-import { inlineBlockWriter } from '../store/block-writer';
 import type { BlockPower } from '../store/run-store';
 import { boardRunConfig, setUpBoard, type BoardSetup } from './board-setup';
-import { ProgressMeter } from './progress-meter';
 import type { RunControl } from './run-control';
 import type { Calibration } from './run-checks';
-import type { RunDeps, RunProgress, RunSummary } from './run-engine';
+import type { RunDeps, RunSummary } from './run-engine';
+import type { RunOutput } from './run-output';
 
-const PROGRESS_EVERY_MS = 250;
 const RECONNECT_EVERY_MS = 200;
 /** a board that reboots this often without one batch in between is broken, not unlucky */
 const MAX_REBOOTS_IN_A_ROW = 5;
@@ -48,16 +45,11 @@ export interface ActiveRun {
   readonly sessionId: number | null;
 }
 
-/** The energy a burst drew on the compute rails, pJ: mW x us = nJ. */
-export function burstEnergyPj(p: BlockPower): number {
-  return (p.vddDigMw + p.vddAnaMw) * p.burstUs * 1000;
-}
-
 /** Everything a run or a taken-up run shares once it streams: set-up, batches, recovery, ending. */
 export async function drive(
   run: ActiveRun,
   start: { vectors: number; nextBlock: number },
-  figures: RunFiguresAccumulator,
+  out: RunOutput,
   first: BoardConnection,
   deps: RunDeps,
   control: RunControl,
@@ -65,19 +57,16 @@ export async function drive(
   const { store, clock } = deps;
   const { runId, profile, repeat } = run;
   const total = run.vectors.rows;
+  const figures = out.figures;
   const model = createDieModel(profile, run.weights);
   const runConfig = boardRunConfig(profile, run.config);
   const layout = resultLayout(first.client.capabilities, runConfig);
   const caps = first.client.capabilities;
   const maxBatchVectors = Math.min(Math.floor(caps.vectorCapacity / 2), Math.floor(caps.resultCapacity / repeat));
-  const writer = deps.writer ?? inlineBlockWriter(store);
-  const meter = new ProgressMeter(clock, deps.progressEveryMs ?? PROGRESS_EVERY_MS, deps.onProgress, start.vectors);
 
   let conn = first;
   /** vectors handed to the store: the stream goes on from here */
   let submitted = start.vectors;
-  /** vectors in the database: what the figures and the summary count */
-  let committed = start.vectors;
   let block = start.nextBlock;
   let epoch = 0;
   let resumes = 0;
@@ -85,11 +74,8 @@ export async function drive(
   let rebootsInARow = 0;
   let setup: BoardSetup | null = null;
   const link = linkTally();
-  const progress = (state: RunProgress['state'], force = false) =>
-    meter.report({ runId, vectorsDone: committed, vectorsTotal: total, state, live: figures.batchesSeen ? figures.figures() : null }, force);
-
   const listen = (c: BoardConnection) => {
-    c.client.onBoot((identity) => store.event(runId, 'boot', `the board announced a boot: ${identity}`));
+    c.client.onBoot((identity) => out.event('boot', `the board announced a boot: ${identity}`));
     if (!deps.telemetryMs) return;
     c.client.onTelemetry((t) => {
       try {
@@ -104,7 +90,7 @@ export async function drive(
     const s = await setUpBoard(c.client, runConfig, run.weights.data, deps.telemetryMs ?? 0);
     c.wire.take(); // the set-up is not part of any batch
     const cells = s.weightCellsDiffering ? `; ${s.weightCellsDiffering} weight cell(s) read back otherwise than written (stuck cells?)` : '';
-    store.event(runId, 'configured', `verified on boot ${s.bootId}: CFG? ${JSON.stringify(s.config)}; weights read back${cells}`);
+    out.event('configured', `verified on boot ${s.bootId}: CFG? ${JSON.stringify(s.config)}; weights read back${cells}`);
     return s;
   };
 
@@ -119,8 +105,7 @@ export async function drive(
     const power: BlockPower = { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM };
     const wire = conn.wire.take();
     const end = b.first + b.count;
-    await writer.write(
-      runId,
+    await out.batch(
       {
         block,
         firstVector: b.first,
@@ -137,11 +122,6 @@ export async function drive(
         power,
       },
       run.logWire ? wire : null,
-      () => {
-        committed = end;
-        figures.add(cmp, burstEnergyPj(power), power.dieTempC);
-        progress('running');
-      },
     );
     block++;
     submitted = end;
@@ -153,16 +133,15 @@ export async function drive(
     let reason = why;
     await conn.client.close().catch(() => undefined);
     try {
-      await writer.flush(); // a run is finished when its last block is committed
+      await out.flush(); // a run is finished when its last block is committed
     } catch (e) {
       state = 'failed';
       reason = (e as Error).message;
     }
     // what the link went through over every connection: resends, NAKs, corrupt lines, timeouts
     store.event(runId, 'link', JSON.stringify({ ...link.total(conn.client.stats), resumes, reboots }));
-    const summary: RunSummary = { runId, guid: run.guid, state, reason, vectors: committed, outputs: profile.outputs, ...figures.figures(), resumes, reboots };
-    store.setState(runId, state, reason, summary);
-    progress(state === 'interrupted' ? 'interrupted' : 'running', true);
+    const summary: RunSummary = { runId, guid: run.guid, state, reason, vectors: out.committed, outputs: profile.outputs, ...figures.figures(), resumes, reboots };
+    out.stop(state, reason, summary);
     return summary;
   };
 
@@ -187,35 +166,36 @@ export async function drive(
         if (control.aborted) return await finish('aborted', 'aborted by the user');
         if (submitted >= total) return await finish('completed', null);
         // paused between batches: wait, then stream on from the last batch handed to the store
-        progress('paused', true);
-        store.event(runId, 'pause', `after ${submitted} vectors`);
+        await out.flush();
+        out.setState('paused');
+        out.event('pause', `after ${submitted} vectors`);
         await control.waitWhilePaused();
-        store.event(runId, 'resume', control.aborted ? 'to abort' : `from vector ${submitted}`);
+        out.setState('running');
+        out.event('resume', control.aborted ? 'to abort' : `from vector ${submitted}`);
         if (control.aborted) return await finish('aborted', 'aborted by the user');
       } catch (e) {
         const fault = await classify(e, conn, setup);
         if (fault === 'reboot') {
           reboots++;
           if (++rebootsInARow > MAX_REBOOTS_IN_A_ROW) throw new Error(`the board rebooted ${rebootsInARow} times without a batch in between; last: ${(e as Error).message}`);
-          store.event(runId, 'reboot', `${(e as Error).message}; setting the board up again and going on from vector ${submitted}`);
+          out.event('reboot', `${(e as Error).message}; setting the board up again and going on from vector ${submitted}`);
           setup = null;
           continue;
         }
         if (fault !== 'link') throw e;
         const reason = (e as Error).message;
-        store.setState(runId, 'interrupted', reason);
-        store.event(runId, 'disconnect', reason);
-        progress('interrupted', true);
+        out.setState('resuming', reason);
+        out.event('disconnect', reason);
         link.add(conn.client.stats);
         await conn.client.close().catch(() => undefined);
-        const back = await reconnect(deps, control, (refused) => store.event(runId, 'refused', refused.message));
+        const back = await reconnect(deps, control, (refused) => out.event('refused', refused.message));
         if (!back.conn) return await finish('interrupted', back.lastError ? `${reason}; the board was not found again: ${back.lastError.message}` : reason);
         conn = back.conn;
         listen(conn);
         resumes++;
         setup = null;
-        store.setState(runId, 'running', null);
-        store.event(runId, 'resume', `same board back${deps.board.lastPath ? ` on ${deps.board.lastPath}` : ''}; going on from vector ${submitted} (block ${block})`);
+        out.setState('running');
+        out.event('resume', `same board back${deps.board.lastPath ? ` on ${deps.board.lastPath}` : ''}; going on from vector ${submitted} (block ${block})`);
       }
     }
   } catch (e) {

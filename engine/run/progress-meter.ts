@@ -1,19 +1,6 @@
-// A run's progress, reported at most every few hundred ms: vectors done, the rate over the last
-// reports, the ETA and the figures so far.
-import type { RunFigures } from '../../shared/analysis/run-figures';
+// How fast a run goes: the rate over the last few status reports and the ETA it implies, and
+// whether a status report is due (a few a second at most: never per batch on a fast link).
 import type { Clock } from '../../shared/clock';
-
-export interface RunProgress {
-  readonly runId: number;
-  readonly vectorsDone: number;
-  readonly vectorsTotal: number;
-  /** vectors per second over the last few reports */
-  readonly rate: number;
-  readonly etaSeconds: number | null;
-  readonly state: 'running' | 'interrupted' | 'paused';
-  /** the run's figures so far, measured beside modelled; null before the first batch */
-  readonly live: RunFigures | null;
-}
 
 const RATE_WINDOW = 8;
 
@@ -24,21 +11,24 @@ export class ProgressMeter {
   constructor(
     private readonly clock: Clock,
     private readonly everyMs: number,
-    private readonly emit: ((p: RunProgress) => void) | undefined,
     startDone: number,
   ) {
     this.window = [{ at: clock.now(), done: startDone }];
   }
 
-  /** Report, unless the last report is too recent (`force` reports anyway: a change of state). */
-  report(p: Omit<RunProgress, 'rate' | 'etaSeconds'>, force = false): void {
+  /** Whether the last report is old enough for another. */
+  due(): boolean {
+    return this.clock.now() - this.last >= this.everyMs;
+  }
+
+  /** Take a report now: the rate over the last reports and the ETA. */
+  measure(done: number, total: number): { rate: number; etaSeconds: number | null } {
     const now = this.clock.now();
-    if (!this.emit || (!force && now - this.last < this.everyMs)) return;
     this.last = now;
-    this.window.push({ at: now, done: p.vectorsDone });
+    this.window.push({ at: now, done });
     while (this.window.length > RATE_WINDOW) this.window.shift();
     const first = this.window[0] as { at: number; done: number };
-    const rate = now > first.at ? ((p.vectorsDone - first.done) * 1000) / (now - first.at) : 0;
-    this.emit({ ...p, rate, etaSeconds: rate > 0 ? (p.vectorsTotal - p.vectorsDone) / rate : null });
+    const rate = now > first.at ? ((done - first.done) * 1000) / (now - first.at) : 0;
+    return { rate: Math.max(0, rate), etaSeconds: rate > 0 ? Math.max(0, total - done) / rate : null };
   }
 }

@@ -1,13 +1,13 @@
 // Taking up an interrupted run again (after a crash, a kill, or a disconnect that outlasted the
 // wait): the same stimulus, weights and configuration, read back from the store, streamed from
 // the last committed batch on a board of the same identity, so every vector is covered once.
-import { RunFiguresAccumulator } from '../../shared/analysis/run-figures';
+import { burstEnergyPj, RunFiguresAccumulator } from '../../shared/analysis/run-figures';
 import type { BoardIdentity } from '../../shared/protocol/payloads';
 import { readStoredRun } from '../store/stored-run';
-import { burstEnergyPj, drive } from './drive';
+import { drive } from './drive';
 import { RunControl } from './run-control';
 import { accept, checkBoardFits, checkCalibration } from './run-checks';
-import type { RunDeps, RunSummary } from './run-engine';
+import { runOutput, type RunDeps, type RunSummary } from './run-engine';
 
 /** A run that cannot be taken up again, and why. */
 export class ResumeError extends Error {
@@ -47,7 +47,9 @@ export async function resumeRun(ref: string | number, deps: RunDeps, control = n
   const sessionId = typeof deps.sessionId === 'function' ? deps.sessionId() : (deps.sessionId ?? row.sessionId);
   store.setState(row.id, 'running', null);
   deps.onStart?.(row.id);
-  store.event(row.id, 'taken-up', `from vector ${extent.vectors} (block ${extent.nextBlock}) on ${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
+  const out = runOutput(row.id, vectors.rows, figures, deps, extent.vectors);
+  out.started(profile.outputs, profile.inputBits * profile.weightBits);
+  out.event('taken-up', `from vector ${extent.vectors} (block ${extent.nextBlock}) on ${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
   const run = { runId: row.id, guid: row.guid, profile, config, weights, vectors, repeat, batchVectors, logWire: vectors.rows <= 100_000, calibration, sessionId };
-  return drive(run, extent, figures, conn, deps, control);
+  return drive(run, extent, out, conn, deps, control);
 }

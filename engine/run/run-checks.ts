@@ -28,7 +28,7 @@ export function checkCalibration(store: RunStore, id: number | undefined, dieId:
         : !calibration.gain.every((g) => Number.isFinite(g) && g > 0)
           ? `calibration ${id} has a column gain that is not a positive number`
           : null;
-  if (problem || !calibration) throw new ModeConfigError('--calibration', problem ?? `no calibration record ${id}`);
+  if (problem || !calibration) throw new ModeConfigError('calibration', problem ?? `no calibration record ${id}`);
   return calibration;
 }
 

@@ -10,17 +10,17 @@ import type { DieProfile } from '../../shared/model/profile';
 import { contentHash } from '../../shared/workload/content-hash';
 import type { VectorSource } from '../../shared/workload/vector-source';
 import type { BoardLink } from '../board/board-link';
-import type { BlockWriter } from '../store/block-writer';
+import { inlineBlockWriter, type BlockWriter } from '../store/block-writer';
 import type { RunStore } from '../store/run-store';
 import { drive, type ActiveRun } from './drive';
-import type { RunProgress } from './progress-meter';
 import { provenance } from './provenance';
 import { RunControl } from './run-control';
 import { accept, checkBoardFits, checkCalibration } from './run-checks';
+import { RunOutput, type DocumentSink } from './run-output';
 
 export { RunControl } from './run-control';
 export { boardRunConfig } from './board-setup';
-export type { RunProgress } from './progress-meter';
+export type { DocumentSink } from './run-output';
 
 export interface RunRequest {
   readonly profile: DieProfile;
@@ -60,11 +60,12 @@ export interface RunDeps {
   readonly writer?: BlockWriter;
   readonly board: BoardLink;
   readonly clock: Clock;
-  readonly onProgress?: (p: RunProgress) => void;
+  /** where the run's documents go (the store is written before them; see run-output.ts) */
+  readonly emit?: DocumentSink;
   /** how long to wait for the same board to come back after a disconnect (0: do not wait) */
   readonly resumeWithinMs?: number;
-  /** least time between progress reports (a few a second for a UI; 0 reports every batch) */
-  readonly progressEveryMs?: number;
+  /** least time between status documents (a few a second for a UI; 0: one per batch) */
+  readonly statusEveryMs?: number;
   /** the bench session the run belongs to, or how to open it once the run is accepted (a refused run logs nothing) */
   readonly sessionId?: number | (() => number);
   /** ask the board for idle rail telemetry every this many ms and log it (0: off) */
@@ -110,9 +111,19 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     repeat,
   });
   deps.onStart?.(runId);
-  store.event(runId, 'connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
+  const out = runOutput(runId, stored.rows, new RunFiguresAccumulator(profile), deps, 0);
+  out.started(profile.outputs, profile.inputBits * profile.weightBits);
+  out.event('connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
   if (sessionId !== null) store.setSessionBoard(sessionId, conn.client.identity);
   const run: ActiveRun = { runId, guid, profile, config, weights, vectors: stored, repeat, batchVectors: req.batchVectors, logWire: req.logWire ?? stored.rows <= 100_000, calibration, sessionId };
-  return drive(run, { vectors: 0, nextBlock: 0 }, new RunFiguresAccumulator(profile), conn, deps, control);
+  return drive(run, { vectors: 0, nextBlock: 0 }, out, conn, deps, control);
+}
+
+const STATUS_EVERY_MS = 250;
+
+/** A run's output: its documents, the store first. */
+export function runOutput(runId: number, total: number, figures: RunFiguresAccumulator, deps: RunDeps, startVectors: number): RunOutput {
+  const writer = deps.writer ?? inlineBlockWriter(deps.store);
+  return new RunOutput(runId, total, figures, { store: deps.store, writer, clock: deps.clock, emit: deps.emit ?? (() => undefined), statusEveryMs: deps.statusEveryMs ?? STATUS_EVERY_MS }, startVectors);
 }
 

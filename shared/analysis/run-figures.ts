@@ -19,6 +19,11 @@ export interface RunFigures {
   readonly dieTempC: number | null;
 }
 
+/** The energy a burst drew on the compute rails, pJ: mW x us = nJ. */
+export function burstEnergyPj(p: { readonly vddDigMw: number; readonly vddAnaMw: number; readonly burstUs: number }): number {
+  return (p.vddDigMw + p.vddAnaMw) * p.burstUs * 1000;
+}
+
 export class RunFiguresAccumulator {
   private macs = 0;
   private signal = 0;

@@ -54,11 +54,20 @@ export const railPowerSchema = z.object({
 });
 export type RailPower = z.infer<typeof railPowerSchema>;
 
-/** A block's figures as a document carries them: an extreme over nothing is null. */
+/** A block's figures as a document carries them (these fields only): an extreme over nothing is null. */
 export function blockFigures(s: { [K in keyof BlockFigures]: number }): BlockFigures {
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   return {
-    ...s,
+    macs: s.macs,
+    digitalMismatches: s.digitalMismatches,
+    levelAgreements: s.levelAgreements,
+    signalSq: s.signalSq,
+    errorSq: s.errorSq,
+    modelErrorSq: s.modelErrorSq,
+    codeResidualCount: s.codeResidualCount,
+    codeResidualSum: s.codeResidualSum,
+    codeResidualSq: s.codeResidualSq,
+    modelEnergyPj: s.modelEnergyPj,
     yhatResidualMin: finite(s.yhatResidualMin),
     yhatResidualMax: finite(s.yhatResidualMax),
     codeResidualMin: finite(s.codeResidualMin),

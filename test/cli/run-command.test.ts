@@ -109,7 +109,7 @@ describe('osa-bench run', () => {
   it.each([
     [['--mode', 'hcim'], /boundary: required for mode hcim/],
     [['--mode', 'osa', '--boundary', '3'], /boundary: only applies to mode hcim/],
-    [['--mode', 'osa', '--vectors-file', 'x.csv'], /--workload: give either --workload or --vectors-file/],
+    [['--mode', 'osa', '--vectors-file', 'x.csv'], /--workload: give either a workload or a vectors file with a weights file, not both/],
   ])('refuses %j before any board is contacted (exit 2)', async (args, message) => {
     const r = await cli('run', '--board', 'tcp://127.0.0.1:1', '--db', dbIn(), '--workload', 'relu', '--vectors', '10', ...args);
     expect(r.code).toBe(2);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../drivers/clock';
 import { loadDieConfig, parseDieConfig, type DieConfig } from '../../drivers/sim/die-config';
 import { simBoardLink } from '../../engine/board/board-link';
-import type { ProcedureContext, SweepProgress } from '../../engine/procedures/context';
+import type { ProcedureContext } from '../../engine/procedures/context';
+import type { StatusDocument } from '../../shared/api/documents';
 import { adcTransfer } from '../../engine/procedures/adc-transfer';
 import { functionalCheck } from '../../engine/procedures/functional';
 import { marchTest } from '../../engine/procedures/march';
@@ -18,7 +19,7 @@ import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { cli } from '../cli/run-cli';
 import { formatProcedureReport } from '../../cli/procedure-report-format';
 import { procedureReportSchema } from '../../shared/api/procedure-reports';
-import { executeRun, type RunProgress } from '../../engine/run/run-engine';
+import { executeRun } from '../../engine/run/run-engine';
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
 
@@ -74,12 +75,12 @@ describe('procedures', () => {
   });
 
   it('snr-sweep: SNR falls as the boundary rises, measured close to the model', async () => {
-    const progress: (RunProgress & SweepProgress)[] = [];
+    const progress: StatusDocument[] = [];
     const ctx = context();
-    const r = checked(await snrSweep({ ...ctx, onProgress: (p) => progress.push(p) }, { ...small, from: 6, to: 12, skip: 0 }));
+    const r = checked(await snrSweep({ ...ctx, emit: (d) => d.type === 'status' && progress.push(d as StatusDocument) }, { ...small, from: 6, to: 12, skip: 0 }));
     // the sweep reports which step it is on, of how many, and when the whole sweep should end
-    expect([...new Set(progress.map((p) => `${p.stepIndex}/${p.steps} ${p.step}`))]).toEqual([6, 7, 8, 9, 10, 11, 12].map((b, i) => `${i + 1}/7 b=${b}`));
-    const lastOfStep = (k: number) => progress.filter((p) => p.stepIndex === k).at(-1)!;
+    expect([...new Set(progress.map((p) => `${p.step?.index}/${p.step?.of} ${p.step?.name}`))]).toEqual([6, 7, 8, 9, 10, 11, 12].map((b, i) => `${i + 1}/7 b=${b}`));
+    const lastOfStep = (k: number) => progress.filter((p) => p.step?.index === k).at(-1)!.step!;
     expect(lastOfStep(7).sweepEtaSeconds).toBe(0);
     expect(lastOfStep(1).sweepEtaSeconds).toBeGreaterThan(lastOfStep(4).sweepEtaSeconds!);
     const points = r.summary.points;

@@ -6,7 +6,8 @@ import { systemClock } from '../../drivers/clock';
 import { parseDieConfig } from '../../drivers/sim/die-config';
 import { parseFaultSpec, type FaultSpec } from '../../drivers/sim/faults';
 import { simBoardLink } from '../../engine/board/board-link';
-import { executeRun, RunControl, type RunProgress } from '../../engine/run/run-engine';
+import { executeRun, RunControl } from '../../engine/run/run-engine';
+import type { BatchDocument, RunDocument, StatusDocument } from '../../shared/api/documents';
 import { openRunStore } from '../../engine/store/store';
 import type { RunStore } from '../../engine/store/run-store';
 import { ModeConfigError } from '../../shared/model/modes';
@@ -33,8 +34,8 @@ function coverage(store: RunStore, runId: number): number[][] {
 describe('a run', () => {
   it('streams every batch, compares it with the model and commits it, with power and wire lines', async () => {
     const { store, board } = setup();
-    const progress: RunProgress[] = [];
-    const s = await executeRun(request, { store, board, clock: systemClock, onProgress: (p) => progress.push(p) });
+    const docs: RunDocument[] = [];
+    const s = await executeRun(request, { store, board, clock: systemClock, emit: (d) => docs.push(d as RunDocument) });
     expect(s).toMatchObject({ state: 'completed', vectors: 1200, outputs: 8, macs: 9600, digitalMismatches: 0, levelAgreement: 1, resumes: 0 });
     expect(s.snrDb).toBeGreaterThan(10);
     expect(s.measuredPjPerMac / s.modelPjPerMac).toBeGreaterThan(0.8);
@@ -46,7 +47,12 @@ describe('a run', () => {
     const wire = store.db.prepare('SELECT count(*) AS n, min(length(to_host)) AS shortest FROM wire_log WHERE run_id = ?').get(s.runId) as { n: number; shortest: number };
     expect(wire.n).toBe(6);
     expect(wire.shortest).toBeGreaterThan(1000);
-    expect(progress.at(-1)).toMatchObject({ vectorsDone: 1200, vectorsTotal: 1200 });
+    expect(docs.filter((d) => d.type === 'status').at(-1)).toMatchObject({ state: 'completed', vectorsDone: 1200, vectorsTotal: 1200 });
+    // the stream: start, descriptor, a batch per committed block in order, stop last
+    expect(docs[0]).toMatchObject({ type: 'start', runId: s.runId, kind: 'run', vectorsTotal: 1200 });
+    expect(docs[1]).toMatchObject({ type: 'descriptor', runId: s.runId });
+    expect(docs.filter((d) => d.type === 'batch').map((d) => (d as BatchDocument).firstVector)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(docs.at(-1)).toMatchObject({ type: 'stop', state: 'completed', summary: { macs: 9600 } });
     // the stored blobs are the measurement: measured D equals the model's everywhere
     for (const b of store.blocks(s.runId)) expect(b.digital.length).toBe(b.vectors * 8);
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -67,8 +73,10 @@ describe('a run', () => {
       store,
       board,
       clock: systemClock,
-      progressEveryMs: 0,
-      onProgress: (p) => {
+      statusEveryMs: 0,
+      emit: (d) => {
+        if (d.type !== 'status') return;
+        const p = d as StatusDocument;
         if (p.vectorsDone >= 400 && !paused) {
           paused = true;
           control.pause();
@@ -116,9 +124,9 @@ describe('a run whose database fails under it', () => {
       store,
       board,
       clock: systemClock,
-      progressEveryMs: 0,
-      onProgress: (p) => {
-        if (p.vectorsDone >= 400 && !locked) {
+      statusEveryMs: 0,
+      emit: (d) => {
+        if (d.type === 'batch' && d.firstVector + d.vectors >= 400 && !locked) {
           locked = true;
           holder.exec('BEGIN EXCLUSIVE');
         }
@@ -136,12 +144,12 @@ describe('a run whose database fails under it', () => {
 });
 
 describe('live figures', () => {
-  it('come with every progress report, batch by batch, and end at the run summary', async () => {
+  it('come with every batch document, batch by batch, and end at the run summary', async () => {
     const { store, board } = setup();
-    const progress: RunProgress[] = [];
-    const s = await executeRun(request, { store, board, clock: systemClock, progressEveryMs: 0, onProgress: (p) => progress.push(p) });
-    const live = progress.map((p) => p.live);
-    expect(live.filter((l) => l !== null).map((l) => l!.macs)).toEqual([1600, 3200, 4800, 6400, 8000, 9600, 9600]);
+    const batches: BatchDocument[] = [];
+    const s = await executeRun(request, { store, board, clock: systemClock, emit: (d) => d.type === 'batch' && batches.push(d as BatchDocument) });
+    const live = batches.map((b) => b.run);
+    expect(live.map((l) => l.macs)).toEqual([1600, 3200, 4800, 6400, 8000, 9600]);
     const notFigures = ['runId', 'guid', 'state', 'reason', 'vectors', 'outputs', 'resumes', 'reboots'];
     expect(live.at(-1)).toEqual(Object.fromEntries(Object.entries(s).filter(([k]) => !notFigures.includes(k))));
     // the figures so far are already the die's: SNR close to the end figure after two batches

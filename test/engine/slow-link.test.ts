@@ -25,7 +25,7 @@ describe('a run on a slow link', () => {
     const control = new RunControl();
     const s = await executeRun(
       { profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 5 } },
-      { store, board, clock: systemClock, progressEveryMs: 0, onProgress: (p) => p.vectorsDone >= 40 && control.abort() },
+      { store, board, clock: systemClock, emit: (d) => d.type === 'batch' && d.firstVector + d.vectors >= 40 && control.abort() },
       control,
     );
     expect(s.state).toBe('aborted');
