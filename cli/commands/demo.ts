@@ -16,21 +16,14 @@ export function addDemoCommand(program: Command, io: CliIo): void {
     .option('--seed <S>', 'PRNG seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
     .action(async (o: { vectors: number; seed: number }) => {
       // the model, the simulated board and the store: loaded when the demo runs, not at every start
-      const [{ summarize }, { SPEC_HCIM_SNR_DB, SPEC_OSA }, { createDieModel }, { DEFAULT_PROFILE }, { generateWorkload }, { matrixSource }] = await Promise.all([
+      const [{ summarize }, { SPEC_HCIM_SNR_DB, SPEC_OSA }, { createDieModel }, { DEFAULT_PROFILE }, { generateWorkload }] = await Promise.all([
         import('../../shared/analysis/summary'),
         import('../../shared/analysis/spec-figures'),
         import('../../shared/model/evaluator'),
         import('../../shared/model/profile'),
         import('../../shared/workload/generators'),
-        import('../../shared/workload/vector-source'),
       ]);
-      const [{ systemClock }, { parseDieConfig }, { simBoardLink }, { executeRun }, { openRunStore }] = await Promise.all([
-        import('../../drivers/clock'),
-        import('../../drivers/sim/die-config'),
-        import('../../engine/board/board-link'),
-        import('../../engine/run/run-engine'),
-        import('../../engine/store/store'),
-      ]);
+      const [{ systemClock }, { Bench }] = await Promise.all([import('../../drivers/clock'), import('../../engine/service/bench')]);
       const p = DEFAULT_PROFILE;
       const w = generateWorkload(p, { kind: 'relu', vectors: o.vectors, seed: o.seed });
       const model = createDieModel(p, w.weights);
@@ -64,10 +57,10 @@ export function addDemoCommand(program: Command, io: CliIo): void {
       // the same vectors through the simulated die, the engine and a store
       const dir = mkdtempSync(join(tmpdir(), 'osa-bench-demo-'));
       const dbPath = join(dir, 'demo.db');
-      const { store } = openRunStore(dbPath);
-      const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
+      const bench = new Bench({ dbPath, clock: systemClock, session: { operator: null, bench: 'demo', ambientC: null, notes: 'osa-bench demo' } });
       try {
-        const s = await executeRun({ profile: p, config: { mode: 'osa' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: o.seed } }, { store, board, clock: systemClock });
+        const run = await bench.startRun({ board: 'sim', workload: { kind: 'relu', vectors: o.vectors, seed: o.seed }, mode: 'osa' });
+        const s = await run.done;
         const dbText = (v: number | null) => (v === null ? 'inf' : `${v.toFixed(1)} dB`);
         await writeChunk(
           io.stdout,
@@ -80,8 +73,7 @@ export function addDemoCommand(program: Command, io: CliIo): void {
           ].join('\n'),
         );
       } finally {
-        await board.dispose();
-        store.close();
+        await bench.close();
       }
     });
 }
