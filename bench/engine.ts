@@ -79,7 +79,10 @@ async function engineRun(vectors: number, dir: string, threaded: boolean, device
   const w = workloadSource(DEFAULT_PROFILE, spec(vectors));
   const writer = threaded ? workerBlockWriter(path) : undefined;
   const t0 = performance.now();
-  const s = await executeRun({ profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: w.weights, vectors: w.vectors, source: { generator: 'relu', seed: 1 }, logWire }, { store, writer, board, clock: systemClock });
+  const s = await executeRun(
+    { profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: w.weights, vectors: w.vectors, source: { generator: 'relu', seed: 1 }, logWire },
+    { store, writer, board, clock: systemClock },
+  );
   const seconds = (performance.now() - t0) / 1000;
   await writer?.close();
   const wireBytes = (store.db.prepare('SELECT coalesce(sum(length(to_board) + length(to_host)), 0) AS n FROM wire_log').get() as { n: number }).n;
@@ -123,15 +126,29 @@ export async function benchEngine(): Promise<void> {
   const inlineLast = inline.at(-1) as Awaited<ReturnType<typeof engineRun>>;
   // values per MAC written: D, S, level, yhat, model yhat, model level, exact, and 64 plane codes
   const values = inlineLast.macs * (7 + 64);
-  const cost = pairedCost(off, on.map((x) => x.rate));
+  const cost = pairedCost(
+    off,
+    on.map((x) => x.rate),
+  );
   const noWireCost = pairedCost(off, noWire);
-  const inlineCost = pairedCost(off, inline.map((x) => x.rate));
+  const inlineCost = pairedCost(
+    off,
+    inline.map((x) => x.rate),
+  );
   report('engine', [
-    ['end to end, in-process, logging off (vectors/s)', offRate, `${n} relu vectors, osa: stream, run, fetch, compare with the model; median of ${ROUNDS} interleaved rounds`],
+    [
+      'end to end, in-process, logging off (vectors/s)',
+      offRate,
+      `${n} relu vectors, osa: stream, run, fetch, compare with the model; median of ${ROUNDS} interleaved rounds`,
+    ],
     ['end to end, in-process, logging on (vectors/s)', onRate, 'executeRun, blocks committed by the writer thread (as osa-bench run does), wire log on'],
     ['logging cost (% of throughput)', cost.median, `target <= 15 %; median of paired rounds, ${cost.range}`],
     ['logging on without the wire log (vectors/s)', median(noWire), `${noWireCost.median.toFixed(1)} % cost (${noWireCost.range}); runs over the wire-log size limit`],
-    ['logging on, commits inline (vectors/s)', median(inline.map((x) => x.rate)), `${inlineCost.median.toFixed(1)} % cost (${inlineCost.range}): SQLite in the streaming thread`],
+    [
+      'logging on, commits inline (vectors/s)',
+      median(inline.map((x) => x.rate)),
+      `${inlineCost.median.toFixed(1)} % cost (${inlineCost.range}): SQLite in the streaming thread`,
+    ],
     ['SQLite ingest (values/s, in commit)', values / (inlineLast.commitMs / 1000), `${values} values in ${Math.round(inlineLast.commitMs)} ms of commits`],
     ['database bytes per million vectors', (last.bytes / n) * 1e6, 'results, vector set, power, wire log'],
     ['  of which the wire log', (last.wireBytes / n) * 1e6, 'kept by default for runs up to 100,000 vectors'],
@@ -161,7 +178,11 @@ export async function benchEngine(): Promise<void> {
 /** RSS of a run of `vectors` in its own process (osa-bench run), sampled as it goes. */
 export async function benchMemory(vectors = 1_000_000): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'osa-bench-mem-'));
-  const child = spawn(process.execPath, [BIN, 'run', '--board', 'sim', '--db', join(dir, 'm.db'), '--workload', 'relu', '--vectors', String(vectors), '--mode', 'osa', '--no-wire-log'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', '--board', 'sim', '--db', join(dir, 'm.db'), '--workload', 'relu', '--vectors', String(vectors), '--mode', 'osa', '--no-wire-log'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const samples: { done: number; rssMb: number }[] = [];
   let done = 0;
   createInterface({ input: child.stderr }).on('line', (l) => {

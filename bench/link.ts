@@ -35,9 +35,17 @@ const OSA: BoardRunConfig = { mode: 'osa', levels: DEFAULT_PROFILE.levels, thres
 /** MB/s of fn over `bytes`, median of 5 runs of `reps` calls. */
 function mbps(bytes: number, reps: number, fn: () => void): number {
   fn();
-  return median(Array.from({ length: 5 }, () => (bytes * reps) / 1e6 / timeIt(() => {
-    for (let r = 0; r < reps; r++) fn();
-  })));
+  return median(
+    Array.from(
+      { length: 5 },
+      () =>
+        (bytes * reps) /
+        1e6 /
+        timeIt(() => {
+          for (let r = 0; r < reps; r++) fn();
+        }),
+    ),
+  );
 }
 
 export function benchCodec(): void {
@@ -134,7 +142,14 @@ async function stream(link: { host: LineTransport; board?: SimBoard; close(): Pr
   const stats = { ...(link.board?.toHost ?? { busyMs: 0, bytes: 0, lines: 0 }) };
   await client.close();
   await link.close();
-  return { seconds: (t1 - t0) / 1000, steadySeconds: (t1 - firstRunAt) / 1000, toHostBusyMs: stats.busyMs, steadyBusyMs: stats.busyMs - toHostAtFirst.busyMs, toHostBytes: stats.bytes, resent: client.stats.resent };
+  return {
+    seconds: (t1 - t0) / 1000,
+    steadySeconds: (t1 - firstRunAt) / 1000,
+    toHostBusyMs: stats.busyMs,
+    steadyBusyMs: stats.busyMs - toHostAtFirst.busyMs,
+    toHostBytes: stats.bytes,
+    resent: client.stats.resent,
+  };
 }
 
 export async function benchRoundTrip(): Promise<void> {
@@ -142,7 +157,11 @@ export async function benchRoundTrip(): Promise<void> {
   const pty = await stream(await ptyProcessLink(), n, 4096);
   const inProc = await stream(inProcessLink(0), n, 4096);
   report('roundtrip', [
-    ['pty, unpaced (vectors/s)', n / pty.seconds, `${n} relu vectors, osa, batches of 4096: load, run, fetch every result; board in its own process (osa-bench sim --pty)`],
+    [
+      'pty, unpaced (vectors/s)',
+      n / pty.seconds,
+      `${n} relu vectors, osa, batches of 4096: load, run, fetch every result; board in its own process (osa-bench sim --pty)`,
+    ],
     ['in-process, unpaced (vectors/s)', n / inProc.seconds, 'the same, board and host sharing one process and one core'],
     ['pty / in-process', n / pty.seconds / (n / inProc.seconds), ''],
     ['result bytes per vector on the wire', inProc.toHostBytes / n, 'base64 records, framing included'],
@@ -154,7 +173,11 @@ export async function benchLinkUse(): Promise<void> {
   const n = 8192;
   const r = await stream(inProcessLink(baud), n, 512);
   report('link-use', [
-    ['board-to-host wire busy, steady state (%)', (100 * r.steadyBusyMs) / (r.steadySeconds * 1000), `${baud} baud 8N1, ${n} vectors in batches of 512, after the first batch`],
+    [
+      'board-to-host wire busy, steady state (%)',
+      (100 * r.steadyBusyMs) / (r.steadySeconds * 1000),
+      `${baud} baud 8N1, ${n} vectors in batches of 512, after the first batch`,
+    ],
     ['board-to-host wire busy, whole run (%)', (100 * r.toHostBusyMs) / (r.seconds * 1000), 'including the first upload, when only the host-to-board wire can be busy'],
     ['vectors/s at this baud rate', n / r.seconds, ''],
     ['target: steady state busy (%)', 90, (100 * r.steadyBusyMs) / (r.steadySeconds * 1000) >= 90 ? 'met' : 'NOT met'],
@@ -200,7 +223,9 @@ async function noisyStream(faults: FaultSpec, n: number, baud: number) {
 export async function benchNoisy(n = 20_000): Promise<void> {
   const baud = 3_000_000;
   const clean = await noisyStream(NO_FAULTS, n, baud);
-  const rows: [string, number, string][] = [['clean link (vectors/s)', clean.vectors / clean.seconds, `${n} relu vectors, osa, batches of 4096, ideal die, in-process board at ${baud} baud 8N1`]];
+  const rows: [string, number, string][] = [
+    ['clean link (vectors/s)', clean.vectors / clean.seconds, `${n} relu vectors, osa, batches of 4096, ideal die, in-process board at ${baud} baud 8N1`],
+  ];
   const cases: [string, string, number | null][] = [
     ['corrupt-bytes=1e-5', 'corrupt-bytes=1e-5,seed=1', 0.8],
     ['corrupt-bytes=1e-4', 'corrupt-bytes=1e-4,seed=1', null],
@@ -214,10 +239,18 @@ export async function benchNoisy(n = 20_000): Promise<void> {
     rows.push(
       [`${name} (vectors/s)`, r.vectors / r.seconds, `${r.vectors}/${n} vectors, results ${same ? 'bit-identical to the clean run' : 'DIFFER from the clean run'}`],
       [`${name} / clean`, ratio, target === null ? 'must complete' : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`],
-      [`${name} resends`, r.stats.resent, `of which early ${r.stats.earlyResends}; timeouts ${r.stats.timeouts}, NAKs ${r.stats.naks}, corrupt lines ${r.stats.corruptLines}; ${lines}`],
+      [
+        `${name} resends`,
+        r.stats.resent,
+        `of which early ${r.stats.earlyResends}; timeouts ${r.stats.timeouts}, NAKs ${r.stats.naks}, corrupt lines ${r.stats.corruptLines}; ${lines}`,
+      ],
     );
   }
-  rows.push(['clean resends', clean.stats.resent, `wire bytes per vector: to board ${Math.round(clean.wire.toBoard.bytes / n)}, to host ${Math.round(clean.wire.toHost.bytes / n)}`]);
+  rows.push([
+    'clean resends',
+    clean.stats.resent,
+    `wire bytes per vector: to board ${Math.round(clean.wire.toBoard.bytes / n)}, to host ${Math.round(clean.wire.toHost.bytes / n)}`,
+  ]);
   report('noisy', rows);
   await benchNoisyEngine();
 }
@@ -242,7 +275,8 @@ async function engineStream(faults: FaultSpec, n: number) {
   const digest = createHash('sha256');
   const blocks = [...store.blocks(s.runId)].sort((a, b) => a.firstVector - b.firstVector);
   // field by field over every block: batch boundaries differ from run to run, the results must not
-  for (const field of ['digital', 'saliency', 'level', 'codes'] as const) for (const b of blocks) digest.update(new Uint8Array(b[field].buffer, b[field].byteOffset, b[field].byteLength));
+  for (const field of ['digital', 'saliency', 'level', 'codes'] as const)
+    for (const b of blocks) digest.update(new Uint8Array(b[field].buffer, b[field].byteOffset, b[field].byteLength));
   const link = JSON.parse(store.events(s.runId).find((e) => e.kind === 'link')?.detail ?? '{}') as Record<string, number>;
   await board.dispose();
   store.close();
@@ -253,15 +287,29 @@ async function engineStream(faults: FaultSpec, n: number) {
 /** The engine path (batches sized by link time) at the per-line faults, against a clean run in the same command. */
 export async function benchNoisyEngine(n = 500): Promise<void> {
   const clean = await engineStream(NO_FAULTS, n);
-  const rows: [string, number, string][] = [['engine, clean link (vectors/s)', clean.vectors / clean.seconds, `${n} relu vectors, osa, batches sized by link time, ideal die, in-process board unpaced, executeRun with the engine's 1000 ms timeout; ${clean.batches} batches, ${clean.seconds.toFixed(2)} s`]];
+  const rows: [string, number, string][] = [
+    [
+      'engine, clean link (vectors/s)',
+      clean.vectors / clean.seconds,
+      `${n} relu vectors, osa, batches sized by link time, ideal die, in-process board unpaced, executeRun with the engine's 1000 ms timeout; ${clean.batches} batches, ${clean.seconds.toFixed(2)} s`,
+    ],
+  ];
   const spec = 'corrupt=0.2,drop=0.05';
   const r = await engineStream(parseFaultSpec(`${spec},seed=1`), n);
   const same = r.state === 'completed' && r.vectors === n && r.digest === clean.digest;
   const l = r.link;
   rows.push(
-    [`engine, ${spec} (vectors/s)`, r.vectors / r.seconds, `${r.vectors}/${n} vectors in ${r.batches} batches, ${r.seconds.toFixed(2)} s, run ${r.state}, results ${same ? 'bit-identical to the clean run' : 'DIFFER from the clean run'}`],
+    [
+      `engine, ${spec} (vectors/s)`,
+      r.vectors / r.seconds,
+      `${r.vectors}/${n} vectors in ${r.batches} batches, ${r.seconds.toFixed(2)} s, run ${r.state}, results ${same ? 'bit-identical to the clean run' : 'DIFFER from the clean run'}`,
+    ],
     [`engine, ${spec} / clean`, r.vectors / r.seconds / (clean.vectors / clean.seconds), ''],
-    [`engine, ${spec} resends`, l.resent ?? 0, `of which early (before a full timeout) ${l.earlyResends ?? 0}; timeouts ${l.timeouts ?? 0}, host stalls ${l.hostStalls ?? 0}, NAKs ${l.naks ?? 0}, corrupt lines ${l.corruptLines ?? 0}, requests ${l.sent ?? 0}`],
+    [
+      `engine, ${spec} resends`,
+      l.resent ?? 0,
+      `of which early (before a full timeout) ${l.earlyResends ?? 0}; timeouts ${l.timeouts ?? 0}, host stalls ${l.hostStalls ?? 0}, NAKs ${l.naks ?? 0}, corrupt lines ${l.corruptLines ?? 0}, requests ${l.sent ?? 0}`,
+    ],
   );
   report('noisy-engine', rows);
 }

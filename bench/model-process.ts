@@ -25,8 +25,7 @@ function run(cmd: string, args: readonly string[], keep = false): { seconds: num
 const medianOf = (runs: number, f: () => number) => median(Array.from({ length: runs }, f));
 
 /** Vectors/s once the start-up is taken off; n/a when the machine's noise swallows the difference. */
-const withoutStartup = (n: number, seconds: number, startup: number) =>
-  seconds > startup ? `${Math.round(n / (seconds - startup)).toLocaleString('en-US')}/s` : 'n/a';
+const withoutStartup = (n: number, seconds: number, startup: number) => (seconds > startup ? `${Math.round(n / (seconds - startup)).toLocaleString('en-US')}/s` : 'n/a');
 
 type Summary = Record<string, unknown>;
 
@@ -79,7 +78,11 @@ export function benchModelProcess(args: { sizes: readonly number[]; runs: number
       const diff = disagreements(ours, theirs);
       if (diff.length > 0) throw new Error(`the numpy golden disagrees with osa-bench on ${n} vectors:\n  ${diff.join('\n  ')}`);
       rows.push(
-        [`numpy golden, ${n} vectors (vectors/s)`, rate(golden), `${golden.toFixed(2)} s whole process; its summary agrees (SNR ${Number(ours.snrDb).toFixed(3)} dB, level mix, planes, energy, G)`],
+        [
+          `numpy golden, ${n} vectors (vectors/s)`,
+          rate(golden),
+          `${golden.toFixed(2)} s whole process; its summary agrees (SNR ${Number(ours.snrDb).toFixed(3)} dB, level mix, planes, energy, G)`,
+        ],
         [`summary / golden, ${n}`, golden / summary, 'x'],
         [`eval csv / golden, ${n}`, golden / evalCsv, 'x'],
       );

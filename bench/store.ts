@@ -38,12 +38,50 @@ function legacyCommit(db: Database.Database, runId: number, b: StoredBlock, wire
          model_yhat, model_level, exact, macs, digital_mismatches, level_agreements, signal_sq, error_sq, model_error_sq, yhat_residual_min,
          yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max, model_energy_pj, committed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, blob(Int32Array.from(b.digital)), blob(Int32Array.from(b.saliency)), blob(b.level), blob(codes), blob(yhat),
-      blob(yhat), blob(modelLevel), blob(yhat), s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
-      s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, new Date().toISOString());
+    ).run(
+      runId,
+      b.block,
+      b.firstVector,
+      b.vectors,
+      b.repeat,
+      b.outputs,
+      b.planes,
+      blob(Int32Array.from(b.digital)),
+      blob(Int32Array.from(b.saliency)),
+      blob(b.level),
+      blob(codes),
+      blob(yhat),
+      blob(yhat),
+      blob(modelLevel),
+      blob(yhat),
+      s.macs,
+      s.digitalMismatches,
+      s.levelAgreements,
+      s.signalSq,
+      s.errorSq,
+      s.modelErrorSq,
+      s.yhatResidualMin,
+      s.yhatResidualMax,
+      s.codeResidualCount,
+      s.codeResidualSum,
+      s.codeResidualSq,
+      s.codeResidualMin,
+      s.codeResidualMax,
+      s.modelEnergyPj,
+      new Date().toISOString(),
+    );
     const p = b.power;
-    db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
-    if (wire) db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard.join('\n'), wire.toHost.join('\n'));
+    db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      runId,
+      b.block,
+      p.burstUs,
+      p.dieTempC,
+      p.vddDigMw,
+      p.vddAnaMw,
+      p.vddSramMw,
+    );
+    if (wire)
+      db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, b.block, wire.toBoard.join('\n'), wire.toHost.join('\n'));
     db.prepare(`UPDATE runs SET vectors_done = ? WHERE id = ?`).run(b.firstVector + b.vectors, runId);
   })();
 }
@@ -53,7 +91,8 @@ function schema3Commit(store: RunStore, runId: number, b: StoredBlock, wire: Wir
   store.db.transaction(() => {
     store.commitBlock(runId, b, null);
     if (wire) {
-      store.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'deflate')`)
+      store.db
+        .prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'deflate')`)
         .run(runId, b.block, deflateRawSync(wire.toBoard.join('\n'), { level: 1 }), deflateRawSync(wire.toHost.join('\n'), { level: 1 }));
     }
   })();
@@ -62,9 +101,19 @@ function schema3Commit(store: RunStore, runId: number, b: StoredBlock, wire: Wir
 /** Schema 2's RunStore.blocks: every blob copied into its typed array. Returns a checksum so nothing is optimized away. */
 function legacyRead(db: Database.Database, runId: number): number {
   let n = 0;
-  for (const r of db.prepare(`SELECT * FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<Record<string, Buffer>>) {
-    const arrays = [view(r.digital as Buffer, (b) => new Int32Array(b)), view(r.saliency as Buffer, (b) => new Int32Array(b)), view(r.level as Buffer, (b) => new Uint8Array(b)), view(r.codes as Buffer, (b) => new Int8Array(b)),
-      view(r.yhat as Buffer, (b) => new Float64Array(b)), view(r.model_yhat as Buffer, (b) => new Float64Array(b)), view(r.model_level as Buffer, (b) => new Uint8Array(b)), view(r.exact as Buffer, (b) => new Float64Array(b))];
+  for (const r of db.prepare(`SELECT * FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<
+    Record<string, Buffer>
+  >) {
+    const arrays = [
+      view(r.digital as Buffer, (b) => new Int32Array(b)),
+      view(r.saliency as Buffer, (b) => new Int32Array(b)),
+      view(r.level as Buffer, (b) => new Uint8Array(b)),
+      view(r.codes as Buffer, (b) => new Int8Array(b)),
+      view(r.yhat as Buffer, (b) => new Float64Array(b)),
+      view(r.model_yhat as Buffer, (b) => new Float64Array(b)),
+      view(r.model_level as Buffer, (b) => new Uint8Array(b)),
+      view(r.exact as Buffer, (b) => new Float64Array(b)),
+    ];
     n += arrays.reduce((s, a) => s + a.length, 0);
   }
   return n;
@@ -84,14 +133,20 @@ async function capture(vectors: number): Promise<{ blocks: StoredBlock[]; wires:
   const blocks: StoredBlock[] = [];
   const wires: WireLines[] = [];
   const inline = inlineBlockWriter(store);
-  const writer = { ...inline, write: async (runId: number, b: StoredBlock, wire: WireLines | null, done?: () => void) => {
-    blocks.push(b);
-    wires.push(wire ?? { toBoard: [], toHost: [] });
-    await inline.write(runId, b, wire, done);
-  } };
+  const writer = {
+    ...inline,
+    write: async (runId: number, b: StoredBlock, wire: WireLines | null, done?: () => void) => {
+      blocks.push(b);
+      wires.push(wire ?? { toBoard: [], toHost: [] });
+      await inline.write(runId, b, wire, done);
+    },
+  };
   const source = workloadSource(DEFAULT_PROFILE, { kind: 'relu', vectors, seed: 1 });
   const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
-  await executeRun({ profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: source.weights, vectors: source.vectors, source: { generator: 'relu', seed: 1 }, logWire: true }, { store, board, clock: systemClock, writer });
+  await executeRun(
+    { profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: source.weights, vectors: source.vectors, source: { generator: 'relu', seed: 1 }, logWire: true },
+    { store, board, clock: systemClock, writer },
+  );
   await board.dispose();
   store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -110,8 +165,13 @@ interface Round {
 }
 
 function newRun(db: Database.Database, vectorSet: string | null): number {
-  return Number(db.prepare(`INSERT INTO runs (guid, kind, state, mode, config_json, provenance_json, vector_set, vectors_total, started_at, updated_at) VALUES (?, 'run', 'running', 'osa', ?, '{}', ?, 0, 'now', 'now')`)
-    .run(`bench-${Math.random()}`, JSON.stringify({ mode: 'osa', profile: DEFAULT_PROFILE }), vectorSet).lastInsertRowid);
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO runs (guid, kind, state, mode, config_json, provenance_json, vector_set, vectors_total, started_at, updated_at) VALUES (?, 'run', 'running', 'osa', ?, '{}', ?, 0, 'now', 'now')`,
+      )
+      .run(`bench-${Math.random()}`, JSON.stringify({ mode: 'osa', profile: DEFAULT_PROFILE }), vectorSet).lastInsertRowid,
+  );
 }
 
 /** schema 2; schema 3 (today's blocks, the wire log as deflated text: its wire figures only); schema 4, as shipped */
@@ -129,7 +189,11 @@ function round(dir: string, schema: Schema, data: Awaited<ReturnType<typeof capt
     db.prepare(`INSERT INTO vector_sets (hash, rows, cols, created_at) VALUES ('sha256:bench', ?, ?, 'now')`).run(rows, DEFAULT_PROFILE.rows);
     for (let v = 0; v < rows; v += 4096) {
       const n = Math.min(4096, rows - v);
-      db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (1, ?, ?, 'u8', ?)`).run(v, n, blob(Uint8Array.from(data.source.vectors.read(v, n))));
+      db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (1, ?, ?, 'u8', ?)`).run(
+        v,
+        n,
+        blob(Uint8Array.from(data.source.vectors.read(v, n))),
+      );
     }
   } else hash = store.putVectorSet(data.source.vectors, 'relu', 1);
   // the run refers to its vector set: schema 4's wire log refers to it in turn
@@ -195,7 +259,11 @@ export async function benchStore(vectors = 40_960, rounds = 5): Promise<void> {
   const noWireAfter = mb(a.resultBytes + a.vectorBytes);
   const rate = (ms: number) => vectors / (ms / 1000);
   report('store', [
-    ['schema 2: results + vector set (MB per million vectors)', noWireBefore, `${vectors} relu vectors, osa, default profile, in-process sim, blocks of 4096; SQLite pages (dbstat)`],
+    [
+      'schema 2: results + vector set (MB per million vectors)',
+      noWireBefore,
+      `${vectors} relu vectors, osa, default profile, in-process sim, blocks of 4096; SQLite pages (dbstat)`,
+    ],
     ['schema 4: results + vector set (MB per million vectors)', noWireAfter, `target <= 350; ${(noWireBefore / noWireAfter).toFixed(2)}x smaller`],
     ['  schema 2 result blocks + power (MB/M)', mb(b.resultBytes), ''],
     ['  schema 4 result blocks + power (MB/M)', mb(a.resultBytes), `${(b.resultBytes / a.resultBytes).toFixed(2)}x smaller`],
@@ -203,14 +271,38 @@ export async function benchStore(vectors = 40_960, rounds = 5): Promise<void> {
     ['  schema 4 vector set (MB/M)', mb(a.vectorBytes), ''],
     ['schema 2 wire log (MB per million vectors)', mb(b.wireBytes), 'text'],
     ['schema 3 wire log (MB per million vectors)', mb(w3.wireBytes), `deflate level 1 of the text; ${(b.wireBytes / w3.wireBytes).toFixed(2)}x smaller than schema 2`],
-    ['schema 4 wire log (MB per million vectors)', mb(a.wireBytes), `'frames'; target <= 250; ${(w3.wireBytes / a.wireBytes).toFixed(2)}x smaller than schema 3, ${(b.wireBytes / a.wireBytes).toFixed(2)}x than schema 2`],
+    [
+      'schema 4 wire log (MB per million vectors)',
+      mb(a.wireBytes),
+      `'frames'; target <= 250; ${(w3.wireBytes / a.wireBytes).toFixed(2)}x smaller than schema 3, ${(b.wireBytes / a.wireBytes).toFixed(2)}x than schema 2`,
+    ],
     ['schema 2 ingest, wire log on (vectors/s in commit)', rate(med(before, (r) => r.ingestMs)), `median of ${rounds} interleaved rounds`],
-    ['schema 3 ingest, wire log on (vectors/s in commit)', rate(med(wire3, (r) => r.ingestMs)), `${(med(before, (r) => r.ingestMs) / med(wire3, (r) => r.ingestMs)).toFixed(2)}x schema 2 (packing and deflate included)`],
-    ['schema 4 ingest, wire log on (vectors/s in commit)', rate(med(after, (r) => r.ingestMs)), `${(med(wire3, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 3, ${(med(before, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 2 (vector set lookups included)`],
+    [
+      'schema 3 ingest, wire log on (vectors/s in commit)',
+      rate(med(wire3, (r) => r.ingestMs)),
+      `${(med(before, (r) => r.ingestMs) / med(wire3, (r) => r.ingestMs)).toFixed(2)}x schema 2 (packing and deflate included)`,
+    ],
+    [
+      'schema 4 ingest, wire log on (vectors/s in commit)',
+      rate(med(after, (r) => r.ingestMs)),
+      `${(med(wire3, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 3, ${(med(before, (r) => r.ingestMs) / med(after, (r) => r.ingestMs)).toFixed(2)}x schema 2 (vector set lookups included)`,
+    ],
     ['schema 2 ingest, no wire log (vectors/s in commit)', rate(med(before, (r) => r.ingestNoWireMs)), ''],
-    ['schema 4 ingest, no wire log (vectors/s in commit)', rate(med(after, (r) => r.ingestNoWireMs)), `${(med(before, (r) => r.ingestNoWireMs) / med(after, (r) => r.ingestNoWireMs)).toFixed(2)}x schema 2`],
+    [
+      'schema 4 ingest, no wire log (vectors/s in commit)',
+      rate(med(after, (r) => r.ingestNoWireMs)),
+      `${(med(before, (r) => r.ingestNoWireMs) / med(after, (r) => r.ingestNoWireMs)).toFixed(2)}x schema 2`,
+    ],
     ['schema 2 read back (vectors/s, store.blocks)', rate(med(before, (r) => r.readMs)), 'every blob into its typed array'],
-    ['schema 4 read back (vectors/s, store.blocks)', rate(med(after, (r) => r.readMs)), `${(med(before, (r) => r.readMs) / med(after, (r) => r.readMs)).toFixed(2)}x schema 2 (inflate and unpack included)`],
-    ['block summaries for runs show (vectors/s)', rate(med(after, (r) => r.summaryMs)), `${(med(before, (r) => r.summaryMs) / med(after, (r) => r.summaryMs)).toFixed(1)}x schema 2, which read every blob for them`],
+    [
+      'schema 4 read back (vectors/s, store.blocks)',
+      rate(med(after, (r) => r.readMs)),
+      `${(med(before, (r) => r.readMs) / med(after, (r) => r.readMs)).toFixed(2)}x schema 2 (inflate and unpack included)`,
+    ],
+    [
+      'block summaries for runs show (vectors/s)',
+      rate(med(after, (r) => r.summaryMs)),
+      `${(med(before, (r) => r.summaryMs) / med(after, (r) => r.summaryMs)).toFixed(1)}x schema 2, which read every blob for them`,
+    ],
   ]);
 }

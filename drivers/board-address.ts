@@ -3,7 +3,8 @@ import type { LineTransport } from './transport/line-transport';
 import { DEFAULT_BAUD, openSerial } from './transport/serial';
 import { openTcp } from './transport/tcp';
 
-export type BoardAddress = { readonly kind: 'sim' } | { readonly kind: 'serial'; readonly path: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+export type BoardAddress =
+  { readonly kind: 'sim' } | { readonly kind: 'serial'; readonly path: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
 export class BoardAddressError extends Error {
   readonly field = 'board';

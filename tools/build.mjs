@@ -80,7 +80,11 @@ const result = await build({
 });
 
 const hash = createHash('sha256');
-for (const name of readdirSync(tmp).sort()) hash.update(name).update('\0').update(readFileSync(join(tmp, name)));
+for (const name of readdirSync(tmp).sort())
+  hash
+    .update(name)
+    .update('\0')
+    .update(readFileSync(join(tmp, name)));
 const id = hash.digest('hex').slice(0, 16);
 const outdir = join(DIST, id);
 if (existsSync(outdir)) rmSync(tmp, { recursive: true });

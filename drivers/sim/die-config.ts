@@ -10,8 +10,14 @@ const fraction = z.number().min(0).max(0.5);
 const mw = z.number().min(0).max(1000);
 
 export const dieConfigSchema = z.strictObject({
-  dieId: z.string().regex(/^[\x21-\x2b\x2d-\x7e]{1,40}$/, 'printable, no spaces or commas').default('SIM-DIE-0001'),
-  serial: z.string().regex(/^[\x21-\x2b\x2d-\x7e]{1,40}$/, 'printable, no spaces or commas').default('SIM-0001'),
+  dieId: z
+    .string()
+    .regex(/^[\x21-\x2b\x2d-\x7e]{1,40}$/, 'printable, no spaces or commas')
+    .default('SIM-DIE-0001'),
+  serial: z
+    .string()
+    .regex(/^[\x21-\x2b\x2d-\x7e]{1,40}$/, 'printable, no spaces or commas')
+    .default('SIM-0001'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   /** a die profile (docs/model.md), checked by its own parser for its messages */
   profile: z.unknown().default({}),
@@ -36,8 +42,18 @@ export const dieConfigSchema = z.strictObject({
   thermalCPerMw: z.number().min(0).max(100).default(0.8),
   /** board memories and the request window it advertises */
   // the host double-buffers the vector memory: two batches of at least one vector each
-  vectorCapacity: z.number().int().min(2, 'must be at least 2 (the host double-buffers the vector memory)').max(1 << 22).default(65536),
-  resultCapacity: z.number().int().min(1).max(1 << 22).default(65536),
+  vectorCapacity: z
+    .number()
+    .int()
+    .min(2, 'must be at least 2 (the host double-buffers the vector memory)')
+    .max(1 << 22)
+    .default(65536),
+  resultCapacity: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 22)
+    .default(65536),
   window: z.number().int().min(1).max(64).default(8),
 });
 
@@ -57,12 +73,19 @@ export class DieConfigError extends Error {
 
 export function parseDieConfig(value: unknown, source = 'die configuration'): DieConfig {
   const r = dieConfigSchema.safeParse(value ?? {});
-  if (!r.success) throw new DieConfigError(source, r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!r.success)
+    throw new DieConfigError(
+      source,
+      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   const profile = parseBoardDieProfile(r.data.profile, `${source} (profile)`);
   const columns = profile.outputs * profile.weightBits;
   const bad = r.data.stuckCells.filter((c) => c.row >= profile.rows || c.column >= columns);
   if (bad.length > 0) {
-    throw new DieConfigError(source, bad.map((c) => `stuckCells: (row ${c.row}, column ${c.column}) is outside ${profile.rows} rows x ${columns} columns`));
+    throw new DieConfigError(
+      source,
+      bad.map((c) => `stuckCells: (row ${c.row}, column ${c.column}) is outside ${profile.rows} rows x ${columns} columns`),
+    );
   }
   return { ...r.data, profile, leakageMw: { ...r.data.leakageMw } };
 }
@@ -78,4 +101,3 @@ export async function loadDieConfig(path: string): Promise<DieConfig> {
   if (!json.ok) throw new DieConfigError(path, [json.problem]);
   return parseDieConfig(json.value, path);
 }
-

@@ -45,7 +45,8 @@ export class FaultSpecError extends Error {
 
 export function parseFaultSpec(text: string): FaultSpec {
   const entries: Record<string, string> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  const parts = text.split(',').map((s) => s.trim());
+  for (const part of parts.filter((s) => s !== '')) {
     const [k, v] = part.split('=');
     if (k === undefined || v === undefined || v === '') throw new FaultSpecError(`'${part}' is not key=value`);
     // a second value would silently win: refuse it, so a typo'd spec never runs as another one

@@ -289,7 +289,8 @@ export class SimFirmware {
     // B and T are checked and kept in every mode, used only by hcim: a bench engineer may set them
     // before switching to hcim, and a mode switched away and back finds them as they were
     const top = this.capabilities.inputBits + this.capabilities.weightBits - 1;
-    if (c.boundary !== undefined && c.boundary > top) throw new CommandError(ERR.BAD_PARAMETER, `B (boundary) must be an integer in 0..${top} (BX+BW-1), got ${c.boundary}`);
+    if (c.boundary !== undefined && c.boundary > top)
+      throw new CommandError(ERR.BAD_PARAMETER, `B (boundary) must be an integer in 0..${top} (BX+BW-1), got ${c.boundary}`);
     if (c.skip !== undefined && c.skip > (c.boundary ?? top)) {
       throw new CommandError(ERR.BAD_PARAMETER, `T (skip) must be an integer in 0..${c.boundary ?? top} (${c.boundary === undefined ? 'BX+BW-1' : 'B'}), got ${c.skip}`);
     }

@@ -101,7 +101,14 @@ export async function createPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     const start = Date.now();
     // stops once socat has failed: no rejection left behind with nobody to catch it
     while (!settled) {
-      const both = await Promise.all([stat(boardLink), stat(hostLink)].map((p) => p.then(() => true, () => false)));
+      const both = await Promise.all(
+        [stat(boardLink), stat(hostLink)].map((p) =>
+          p.then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
       if (both.every(Boolean)) return;
       if (Date.now() - start > timeoutMs) throw new PtyUnavailableError(`socat made no pair in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));

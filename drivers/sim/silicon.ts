@@ -225,7 +225,7 @@ export class SimDie {
       ...power,
       block: (from, n) => {
         const out = allocateResultBlock(from, n, outputs, planes);
-        for (let at = from; at < from + n; ) {
+        for (let at = from; at < from + n;) {
           const c = Math.floor(at / RESULT_CHUNK);
           const src = chunk(c);
           const upTo = Math.min(from + n, src.first + src.count);
@@ -285,7 +285,14 @@ export class SimDie {
     const tail = rows - (groups - 1) * group; // rows in the last group
     for (let n = 0; n < count; n++) {
       // the outputs summed in locals (V8 keeps them in registers) when there are eight, as on the die
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0,
+        a4 = 0,
+        a5 = 0,
+        a6 = 0,
+        a7 = 0;
       const o = n * outputs;
       for (let g = 0, r = n * rows; g < groups; g++, r += group) {
         let pattern = 0;

@@ -118,7 +118,7 @@ async function withFile<T>(path: string, use: (fh: FileHandle) => Promise<T>): P
 
 /** Fill `buf` from `position`. */
 async function readAt(fh: FileHandle, path: string, buf: Uint8Array, position: number): Promise<Uint8Array> {
-  for (let done = 0; done < buf.length; ) {
+  for (let done = 0; done < buf.length;) {
     const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done);
     if (bytesRead === 0) throw new DataFileError(path, null, 'the file was cut short while it was read');
     done += bytesRead;

@@ -107,7 +107,14 @@ function gather<T extends Uint8Array | Uint16Array>(target: T, v: MeasuredValues
   }
 }
 
-function scatter<T extends Uint8Array | Uint16Array>(source: T, codes: Int16Array, level: Uint8Array, planes: number, starts: Int32Array, lists: readonly Int32Array[]): void {
+function scatter<T extends Uint8Array | Uint16Array>(
+  source: T,
+  codes: Int16Array,
+  level: Uint8Array,
+  planes: number,
+  starts: Int32Array,
+  lists: readonly Int32Array[],
+): void {
   const cursor = starts.slice(0, planes);
   for (let mac = 0, base = 0; mac < level.length; mac++, base += planes) {
     const list = lists[level[mac] as number] as Int32Array;
@@ -121,7 +128,8 @@ function scatter<T extends Uint8Array | Uint16Array>(source: T, codes: Int16Arra
 /** Pack a block's measured values; `deflate: false` keeps the payload as it is (for tests and benchmarks). */
 export function encodeMeasured(v: MeasuredValues, planes: number, options: { deflate?: boolean } = {}): Buffer {
   const macs = v.digital.length;
-  if (v.saliency.length !== macs || v.level.length !== macs || v.codes.length !== macs * planes) throw new RangeError(`a block of ${macs} MACs and ${planes} planes has ${v.saliency.length} saliencies, ${v.level.length} levels, ${v.codes.length} codes`);
+  if (v.saliency.length !== macs || v.level.length !== macs || v.codes.length !== macs * planes)
+    throw new RangeError(`a block of ${macs} MACs and ${planes} planes has ${v.saliency.length} saliencies, ${v.level.length} levels, ${v.codes.length} codes`);
   const dKind = sumsKind(v.digital);
   const sKind = sumsKind(v.saliency);
   let levelsStored = false;
@@ -145,7 +153,10 @@ export function encodeMeasured(v: MeasuredValues, planes: number, options: { def
   dv.setUint16(10, masks.length, true);
   masks.forEach((m, l) => out.set(m, HEADER + l * planes));
   let at = HEADER + maskBytes;
-  for (const [a, kind] of [[v.digital, dKind], [v.saliency, sKind]] as const) {
+  for (const [a, kind] of [
+    [v.digital, dKind],
+    [v.saliency, sKind],
+  ] as const) {
     if (kind === SUMS.int32) new Int32Array(out.buffer, at, macs).set(a);
     else if (kind === SUMS.float64) new Float64Array(out.buffer, at, macs).set(a);
     at += sumBytes(kind);

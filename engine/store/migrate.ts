@@ -27,7 +27,9 @@ export const CONVERSIONS: Readonly<Record<string, (db: Database.Database) => voi
 const CONVERT_LINE = /^-- convert: ([a-z0-9-]+)\b.*$/m;
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
   const migrations = files.map((f) => ({ version: Number(f.slice(0, 4)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`${dir}: migrations must be numbered 0001, 0002, ... without gaps; found ${m.name} at position ${i + 1}`);

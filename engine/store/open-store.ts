@@ -19,7 +19,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   const migrations = options.migrations ?? loadMigrations();
   const latest = migrations.at(-1)?.version ?? 0;
   // SQLite says only 'disk I/O error' for a folder
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new StoreError(path, `is a folder, not a database file: give a file, such as ${join(path, 'runs.db')}`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    throw new StoreError(path, `is a folder, not a database file: give a file, such as ${join(path, 'runs.db')}`);
   if (options.readonly) return openForReading(path, latest);
   assertWritable(path);
   // Read the version read-only first: a newer database must not be touched, not even to set WAL.
@@ -93,6 +94,7 @@ export function storeWritable(path: string): boolean {
 /** SQLite would open a write-protected file read-only and fail later; say why now. */
 function assertWritable(path: string): void {
   if (storeWritable(path)) return;
-  if (existsSync(path) && !canWrite(path)) throw new StoreError(path, 'the database is read-only for this user (runs cannot be logged; runs list and runs show can still read it)');
+  if (existsSync(path) && !canWrite(path))
+    throw new StoreError(path, 'the database is read-only for this user (runs cannot be logged; runs list and runs show can still read it)');
   throw new StoreError(path, `the folder ${dirname(path)} is read-only for this user, and SQLite must create files beside the database (${basename(path)}-wal, -shm)`);
 }

@@ -28,7 +28,11 @@ export function explainSqliteError(path: string, e: unknown): StoreError {
   const code = err.code ?? '';
   const text = err.message ?? String(e);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new StoreError(path, `the database is locked by another program (${text})`);
-  if (code === 'SQLITE_READONLY_DIRECTORY') return new StoreError(path, `the folder is read-only for this user, and SQLite must create files beside the database to open it (${text}); to read it, copy it to a folder you may write`);
+  if (code === 'SQLITE_READONLY_DIRECTORY')
+    return new StoreError(
+      path,
+      `the folder is read-only for this user, and SQLite must create files beside the database to open it (${text}); to read it, copy it to a folder you may write`,
+    );
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) return new StoreError(path, `the database is read-only (${text})`);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (code.startsWith('SQLITE_IOERR') && diskFull(path))) return new StoreError(path, `the disk is full (${text})`);
   if (code === 'SQLITE_CANTOPEN') return new StoreError(path, `cannot open the database file (${text})`);

@@ -42,7 +42,13 @@ export interface AdcCalibration {
   readonly offsetLsb: Float64Array;
 }
 
-export function compareWithModel(profile: DieProfile, geometry: PlaneGeometry, model: MacBatch, measured: ResultBlock, calibration: AdcCalibration | null = null): Comparison {
+export function compareWithModel(
+  profile: DieProfile,
+  geometry: PlaneGeometry,
+  model: MacBatch,
+  measured: ResultBlock,
+  calibration: AdcCalibration | null = null,
+): Comparison {
   const { outputs, planes } = model;
   const bw = profile.weightBits;
   if (!model.codes) throw new Error('the model batch must carry per-plane codes to compare with silicon');

@@ -1,20 +1,7 @@
 // One record per MAC (vector, output), as `model eval` writes it in JSON Lines or CSV.
 import type { MacBatch } from '../model/evaluator';
 
-export const MAC_RECORD_KEYS = [
-  'vector',
-  'output',
-  'exact',
-  'digital',
-  'analog',
-  'yhat',
-  'level',
-  'saliency',
-  'nDigital',
-  'nAnalog',
-  'nSkipped',
-  'energyPj',
-] as const;
+export const MAC_RECORD_KEYS = ['vector', 'output', 'exact', 'digital', 'analog', 'yhat', 'level', 'saliency', 'nDigital', 'nAnalog', 'nSkipped', 'energyPj'] as const;
 
 export type MacRecord = Record<(typeof MAC_RECORD_KEYS)[number], number> & { codes?: number[] };
 

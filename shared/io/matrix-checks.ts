@@ -28,11 +28,7 @@ function checkRange(m: LocatedMatrix, file: string, [lo, hi]: readonly [number, 
 /** Weights: N rows x M outputs, two's complement of weightBits. */
 export function checkWeightSet(m: LocatedMatrix, profile: DieProfile, file: string): IntMatrix {
   if (m.rows !== profile.rows || m.cols !== profile.outputs) {
-    throw new DataFileError(
-      file,
-      null,
-      `weights are ${m.rows} x ${m.cols}, expected ${profile.rows} rows x ${profile.outputs} outputs (N x M)`,
-    );
+    throw new DataFileError(file, null, `weights are ${m.rows} x ${m.cols}, expected ${profile.rows} rows x ${profile.outputs} outputs (N x M)`);
   }
   return checkRange(m, file, weightRange(profile.weightBits), 'weight');
 }

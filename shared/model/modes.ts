@@ -13,9 +13,7 @@ export interface ModeConfig {
 }
 
 /** A mode resolved against a profile: either one fixed (b, t) for every MAC, or per-MAC levels (osa). */
-export type ResolvedMode =
-  | { readonly mode: 'dcim' | 'acim' | 'hcim'; readonly fixed: SaliencyLevel }
-  | { readonly mode: 'osa'; readonly fixed: null };
+export type ResolvedMode = { readonly mode: 'dcim' | 'acim' | 'hcim'; readonly fixed: SaliencyLevel } | { readonly mode: 'osa'; readonly fixed: null };
 
 export class ModeConfigError extends Error {
   constructor(

@@ -33,11 +33,7 @@ export interface PlanePopcounterOptions {
   readonly chunkRows?: number;
 }
 
-export function createPlanePopcounter(
-  profile: DieProfile,
-  weights: IntMatrix,
-  options: PlanePopcounterOptions = {},
-): PlanePopcounter {
+export function createPlanePopcounter(profile: DieProfile, weights: IntMatrix, options: PlanePopcounterOptions = {}): PlanePopcounter {
   const { rows, outputs, inputBits: bx, weightBits: bw } = profile;
   const columns = outputs * bw;
   const laneBits = Math.max(1, Math.ceil(Math.log2(rows + 1)));
@@ -99,7 +95,14 @@ export function createPlanePopcounter(
       const o = i * words;
       let d = 0;
       for (; d + 8 <= words; d += 8) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        let a0 = 0,
+          a1 = 0,
+          a2 = 0,
+          a3 = 0,
+          a4 = 0,
+          a5 = 0,
+          a6 = 0,
+          a7 = 0;
         for (let c = 0; c < chunks; c++) {
           const p = pattern[pBase + c] as number;
           if (p === 0) continue;
@@ -123,7 +126,10 @@ export function createPlanePopcounter(
         acc[o + d + 7] = a7;
       }
       for (; d + 4 <= words; d += 4) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let a0 = 0,
+          a1 = 0,
+          a2 = 0,
+          a3 = 0;
         for (let c = 0; c < chunks; c++) {
           const p = pattern[pBase + c] as number;
           if (p === 0) continue;

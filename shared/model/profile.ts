@@ -61,8 +61,7 @@ export const PROFILE_LIMITS: Readonly<Record<'rows' | 'outputs' | 'inputBits' | 
   levels: [1, 16],
 });
 
-const int = (name: keyof typeof PROFILE_LIMITS) =>
-  z.number().int().min(PROFILE_LIMITS[name][0]).max(PROFILE_LIMITS[name][1]);
+const int = (name: keyof typeof PROFILE_LIMITS) => z.number().int().min(PROFILE_LIMITS[name][0]).max(PROFILE_LIMITS[name][1]);
 // Physical quantities: bounds far outside any die of the family, so that a typo (1e308) is caught
 // and every figure derived from them (energy per MAC, power, time) stays a finite number.
 const MAX_PLANE_PJ = 10_000;
@@ -127,9 +126,7 @@ function crossFieldIssues(p: DieProfile): string[] {
     issues.push(`salientInputBits: must be in 0..inputBits (${p.inputBits}), got ${p.salientInputBits}`);
   }
   if (p.thresholds.length !== p.levels.length - 1) {
-    issues.push(
-      `thresholds: need one less than levels (${p.levels.length - 1}), got ${p.thresholds.length}`,
-    );
+    issues.push(`thresholds: need one less than levels (${p.levels.length - 1}), got ${p.thresholds.length}`);
   }
   p.thresholds.forEach((theta, q) => {
     const prev = p.thresholds[q - 1];
@@ -191,7 +188,9 @@ export function protocolFitIssues(p: DieProfile): string[] {
   const vector = base64Bytes(p.rows * inputBytes);
   if (vector > room) {
     const most = Math.floor((Math.floor(room / 4) * 3) / inputBytes);
-    issues.push(`rows: one vector of ${p.rows} inputs of ${inputBytes} byte(s) (inputBits ${p.inputBits}) is ${vector} bytes in base64, past the ${room} a ${MAX_LINE}-byte protocol line holds: at most ${most} rows`);
+    issues.push(
+      `rows: one vector of ${p.rows} inputs of ${inputBytes} byte(s) (inputBits ${p.inputBits}) is ${vector} bytes in base64, past the ${room} a ${MAX_LINE}-byte protocol line holds: at most ${most} rows`,
+    );
   }
   const sumBytes = p.rows * 2 ** (p.inputBits + p.weightBits - 1) < 2 ** 31 ? 4 : 8;
   const codeBytes = p.adcBits <= 8 ? 1 : 2;

@@ -22,7 +22,8 @@ interface WasmApi {
 const HEADER = 1024;
 const FIRST_REGION = 65536;
 const PAGE = 65536;
-/** Header slots, in the order of the kernel's Slot enum. */
+/** Header slots, in the order of the kernel's Slot enum, eight a line (Prettier would put one a line). */
+// prettier-ignore
 const SLOTS = [
   'rows', 'outputs', 'inputBits', 'weightBits', 'chunkRows', 'chunks', 'colsPadded', 'planes',
   'table', 'pattern', 'acc', 'planeWeight', 'planeOffset', 'idealCode', 'thresholds', 'thresholdCount',
@@ -137,9 +138,7 @@ export function createWasmKernel(
   set('inputMask', ~(2 ** bx - 1));
   set('adcTop', geometry.adcTop);
   new Float64Array(buffer, at.planeWeight, planes).set(geometry.planeWeight);
-  new Int32Array(buffer, at.planeOffset, planes).set(
-    Int32Array.from({ length: planes }, (_, p) => (Math.floor(p / bw) * colsPadded + (p % bw)) * 2),
-  );
+  new Int32Array(buffer, at.planeOffset, planes).set(Int32Array.from({ length: planes }, (_, p) => (Math.floor(p / bw) * colsPadded + (p % bw)) * 2));
   new Int32Array(buffer, at.idealCode, rows + 1).set(geometry.idealCode);
   new Float64Array(buffer, at.thresholds, profile.thresholds.length).set(profile.thresholds);
   new Int32Array(buffer, at.salient, salientPlanes.length).set(salientPlanes);

@@ -58,7 +58,10 @@ export interface BoardIdentity {
   readonly protocol: number;
 }
 
-const idnField = z.string().regex(/^[\x21-\x7e]+$/, 'printable, no spaces').max(80);
+const idnField = z
+  .string()
+  .regex(/^[\x21-\x7e]+$/, 'printable, no spaces')
+  .max(80);
 const identitySchema = z.object({
   vendor: idnField,
   serial: idnField,

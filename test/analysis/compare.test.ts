@@ -29,7 +29,12 @@ const identity: AdcCalibration = { gain: new Float64Array(columns).fill(1), offs
 
 describe('comparison with the model', () => {
   it('the model against itself: no residual, every level agrees, the same SNR', () => {
-    const c = compareWithModel(profile, model.geometry, expected, measuredAs(expected, (code) => code));
+    const c = compareWithModel(
+      profile,
+      model.geometry,
+      expected,
+      measuredAs(expected, (code) => code),
+    );
     expect(c).toMatchObject({ digitalMismatches: 0, levelAgreements: c.macs, codeResidualSum: 0, codeResidualSq: 0 });
     expect(c.errorSq).toBeCloseTo(c.modelErrorSq, 6);
   });

@@ -6,17 +6,21 @@ import { BatchSizer } from '../../drivers/client/batch-stream';
 describe('BatchSizer', () => {
   it('starts small, stays within [1, max], grows at most 4-fold per batch', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 65536 }), fc.array(fc.tuple(fc.integer({ min: 1, max: 65536 }), fc.double({ min: 0, max: 1e6, noNaN: true })), { maxLength: 30 }), (max, batches) => {
-        const sizer = new BatchSizer(1, max);
-        expect(sizer.next).toBe(Math.min(16, max));
-        for (const [vectors, ms] of batches) {
-          const before = sizer.next;
-          sizer.observe(vectors, ms);
-          expect(sizer.next).toBeGreaterThanOrEqual(1);
-          expect(sizer.next).toBeLessThanOrEqual(max);
-          expect(sizer.next).toBeLessThanOrEqual(before * 4);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 65536 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 65536 }), fc.double({ min: 0, max: 1e6, noNaN: true })), { maxLength: 30 }),
+        (max, batches) => {
+          const sizer = new BatchSizer(1, max);
+          expect(sizer.next).toBe(Math.min(16, max));
+          for (const [vectors, ms] of batches) {
+            const before = sizer.next;
+            sizer.observe(vectors, ms);
+            expect(sizer.next).toBeGreaterThanOrEqual(1);
+            expect(sizer.next).toBeLessThanOrEqual(max);
+            expect(sizer.next).toBeLessThanOrEqual(before * 4);
+          }
+        },
+      ),
     );
   });
 

@@ -16,7 +16,7 @@ import { matrixSource } from '../../shared/workload/vector-source';
 const DCIM = { mode: 'dcim' as const, levels: DEFAULT_PROFILE.levels, thresholds: DEFAULT_PROFILE.thresholds, salientInputBits: DEFAULT_PROFILE.salientInputBits };
 
 describe('streamBatches', () => {
-  it('that fails in a batch waits for the next batch\'s loads and run before it rejects', async () => {
+  it("that fails in a batch waits for the next batch's loads and run before it rejects", async () => {
     const board = new SimBoard({ die: parseDieConfig({}), clock: systemClock, link: { baud: 3_000_000, latencyMs: 0 } });
     const { host, board: end } = inProcessPair();
     board.attach(end);

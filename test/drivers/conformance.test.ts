@@ -28,7 +28,11 @@ async function runAndCheck(client: BoardClient, batch: number, vectors = 300, co
   await client.loadVectors(0, workload.vectors.data, vectors);
   const report = await client.run(batch, 0, vectors);
   const results = await client.fetchResults(batch, 0, vectors, resultLayout(client.capabilities, config));
-  const expected = model.evaluate({ rows: vectors, cols: 256, data: workload.vectors.data.subarray(0, vectors * 256) }, { mode: config.mode, boundary: config.boundary, skip: config.skip }, { codes: true });
+  const expected = model.evaluate(
+    { rows: vectors, cols: 256, data: workload.vectors.data.subarray(0, vectors * 256) },
+    { mode: config.mode, boundary: config.boundary, skip: config.skip },
+    { codes: true },
+  );
   let worstCode = 0;
   const mismatches: string[] = [];
   for (let mac = 0; mac < vectors * 8; mac++) {
@@ -81,7 +85,11 @@ describe.each(TRANSPORTS)('board protocol over %s', (kind) => {
   });
 
   it('runs fixed-boundary modes too', async () => {
-    for (const config of [{ ...OSA, mode: 'hcim' as const, boundary: 10, skip: 2 }, { ...OSA, mode: 'dcim' as const }, { ...OSA, mode: 'acim' as const }]) {
+    for (const config of [
+      { ...OSA, mode: 'hcim' as const, boundary: 10, skip: 2 },
+      { ...OSA, mode: 'dcim' as const },
+      { ...OSA, mode: 'acim' as const },
+    ]) {
       const { worstCode } = await runAndCheck(client, 2, 40, config);
       if (config.mode === 'dcim') expect(worstCode).toBe(0);
     }
@@ -139,7 +147,11 @@ describe.each(TRANSPORTS)('board protocol over %s', (kind) => {
     await client.writeWeights(big.weights.data);
     const before = { ...client.stats };
     let vectors = 0;
-    await streamBatches(client, matrixSource(big.vectors), { layout: resultLayout(client.capabilities, OSA), batchVectors: 1000, onBatch: (b) => void (vectors += b.count) });
+    await streamBatches(client, matrixSource(big.vectors), {
+      layout: resultLayout(client.capabilities, OSA),
+      batchVectors: 1000,
+      onBatch: (b) => void (vectors += b.count),
+    });
     expect(vectors).toBe(3000);
     expect([client.stats.timeouts - before.timeouts, client.stats.resent - before.resent]).toEqual([0, 0]);
   });
@@ -180,7 +192,11 @@ describe.each(TRANSPORTS)('faults over %s', (kind) => {
         batchVectors: 128, // the board holds 256: two batches, double-buffered
         onBatch: (b) => void seen.push(b),
       });
-      expect(seen.map((b) => [b.batch, b.first, b.count])).toEqual([[1, 0, 128], [2, 128, 128], [3, 256, 44]]);
+      expect(seen.map((b) => [b.batch, b.first, b.count])).toEqual([
+        [1, 0, 128],
+        [2, 128, 128],
+        [3, 256, 44],
+      ]);
       const expected = model.evaluate(workload.vectors, { mode: 'osa' });
       const wrong = seen.flatMap((b) => Array.from(b.results.digital).flatMap((d, i) => (d === expected.digital[b.first * 8 + i] ? [] : [b.first * 8 + i])));
       expect(wrong).toEqual([]);

@@ -21,7 +21,7 @@ function feed(budget: LineBudget, lengths: readonly number[], passes: (length: n
 /** The length that maximises (L-h)/L e^(-bL): the figure the budget should land near. */
 function bestLength(perByte: number): number {
   let best = H + 1;
-  for (let L = H + 1; L <= MAX; L++) if ((L - H) / L * Math.exp(-perByte * L) > (best - H) / best * Math.exp(-perByte * best)) best = L;
+  for (let L = H + 1; L <= MAX; L++) if (((L - H) / L) * Math.exp(-perByte * L) > ((best - H) / best) * Math.exp(-perByte * best)) best = L;
   return best;
 }
 

@@ -74,13 +74,16 @@ describe('a noisy link', () => {
     expect(clean.stats.resent).toBe(0);
   });
 
-  it.each(['corrupt=0.2,drop=0.05,seed=2', 'corrupt-bytes=1e-4,seed=3'])('at %s, completes with every result equal to the clean run, the board never declared unresponsive', async (spec) => {
-    const noisy = await stream(parseFaultSpec(spec));
-    expect(noisy.lost).toEqual([]);
-    expect(noisy.stats.resent).toBeGreaterThan(100); // the faults did bite
-    expect(noisy.results.digital.flat()).toEqual(clean.results.digital.flat());
-    expect(noisy.results.saliency.flat()).toEqual(clean.results.saliency.flat());
-    expect(noisy.results.level.flat()).toEqual(clean.results.level.flat());
-    expect(noisy.results.codes.flat()).toEqual(clean.results.codes.flat());
-  });
+  it.each(['corrupt=0.2,drop=0.05,seed=2', 'corrupt-bytes=1e-4,seed=3'])(
+    'at %s, completes with every result equal to the clean run, the board never declared unresponsive',
+    async (spec) => {
+      const noisy = await stream(parseFaultSpec(spec));
+      expect(noisy.lost).toEqual([]);
+      expect(noisy.stats.resent).toBeGreaterThan(100); // the faults did bite
+      expect(noisy.results.digital.flat()).toEqual(clean.results.digital.flat());
+      expect(noisy.results.saliency.flat()).toEqual(clean.results.saliency.flat());
+      expect(noisy.results.level.flat()).toEqual(clean.results.level.flat());
+      expect(noisy.results.codes.flat()).toEqual(clean.results.codes.flat());
+    },
+  );
 });

@@ -27,7 +27,6 @@ function scripted(script: (n: number) => Reply, options: Partial<RequestPipeOpti
   return { clock, pipe, arrivals };
 }
 
-
 describe('request pipe resends', () => {
   it('keeps resending a request that a noisy link garbles again and again, while the board answers', async () => {
     const { clock, pipe } = scripted((n) => (n < 12 ? 'nak' : 'ok'));

@@ -40,7 +40,6 @@ function scripted(script: (n: number, verb: string) => Reply, options: Partial<R
   return { clock, pipe, arrivals };
 }
 
-
 /** Send `count` PINGs one after another, each answered as the board's script says (on a lossy link the first is resent once: `resent` counts it, and it is not timed). */
 async function pings(pipe: RequestPipe, clock: FakeClock, count: number, msEach: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -164,7 +163,11 @@ describe('adaptive resend', () => {
     await pings(pipe, clock, 4, 0);
     const answers = [pipe.request('PING', [1]), pipe.request('PING', [2]), pipe.request('PING', [3])];
     await runFor(clock, 3000);
-    expect(await Promise.all(answers)).toEqual([['PING', '1'], ['PING', '2'], ['PING', '3']]);
+    expect(await Promise.all(answers)).toEqual([
+      ['PING', '1'],
+      ['PING', '2'],
+      ['PING', '3'],
+    ]);
     expect(pipe.stats.earlyResends).toBeGreaterThan(0);
     expect(pipe.stats.duplicates).toBeGreaterThan(0); // the answers to the copies, dropped
     expect(pipe.stats.timeouts).toBe(0);
@@ -179,7 +182,11 @@ describe('adaptive resend', () => {
     pipe.window = 3;
     const answers = [pipe.request('PING', [1]), pipe.request('PING', [2]), pipe.request('PING', [3])];
     await runFor(clock, 400);
-    expect(await Promise.all(answers)).toEqual([['PING', '1'], ['PING', '2'], ['PING', '3']]);
+    expect(await Promise.all(answers)).toEqual([
+      ['PING', '1'],
+      ['PING', '2'],
+      ['PING', '3'],
+    ]);
     // the first two resent early (at 50 and 150 ms); the answers to their first copies do not
     // make the requests sent after them look lost
     expect(pipe.stats).toMatchObject({ resent: 1 + 2, earlyResends: 2, timeouts: 0 });

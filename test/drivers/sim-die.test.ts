@@ -36,7 +36,14 @@ function sequence(seed: number): string[] {
   const die = new SimDie(parseDieConfig({ seed, adcNoise: 0.01 }));
   die.writeWeights(0, 256, workload.weights.data);
   const out: string[] = [];
-  for (const [mode, count, total] of [['osa', 600, 600], ['acim', 100, 250], ['hcim', 300, 300], ['dcim', 50, 50], ['osa', 200, 137], ['acim', 600, 600]] as const) {
+  for (const [mode, count, total] of [
+    ['osa', 600, 600],
+    ['acim', 100, 250],
+    ['hcim', 300, 300],
+    ['dcim', 50, 50],
+    ['osa', 200, 137],
+    ['acim', 600, 600],
+  ] as const) {
     const r = die.run(workload.vectors.data.subarray(0, count * 256), count, total, CONFIGS[mode]!);
     const { results, ...report } = r;
     out.push(`${mode}:${digest(results, report)}`);
@@ -56,7 +63,11 @@ function overFirmware(seed: number): string {
   };
   ask('WGT', [0, 256, 'B', encodeInts(workload.weights.data, weightFormat(8), 'B')]);
   for (let v = 0; v < 600; v += 20) ask('VEC', [v, 20, 'B', encodeInts(workload.vectors.data.subarray(v * 256, (v + 20) * 256), vectorFormat(8), 'B')]);
-  for (const [batch, cfg, count, repeat] of [[1, 'MODE=osa', 600, 1], [2, 'MODE=acim', 500, 40], [3, 'MODE=hcim B=9 T=3', 300, 2]] as const) {
+  for (const [batch, cfg, count, repeat] of [
+    [1, 'MODE=osa', 600, 1],
+    [2, 'MODE=acim', 500, 40],
+    [3, 'MODE=hcim B=9 T=3', 300, 2],
+  ] as const) {
     ask('CFG', cfg.split(' '));
     ask('RUN', [batch, 0, count, repeat]);
     for (let from = 0; from < count * repeat; from += 8) ask('RES?', [batch, from, Math.min(8, count * repeat - from)]);
@@ -66,7 +77,11 @@ function overFirmware(seed: number): string {
 }
 
 describe('the die noise stream', () => {
-  it.each([[0, 102], [1, 102], [2 ** 40 + 7, 3]])('is the project PRNG stream (seed %d, stream %d)', (seed, stream) => {
+  it.each([
+    [0, 102],
+    [1, 102],
+    [2 ** 40 + 7, 3],
+  ])('is the project PRNG stream (seed %d, stream %d)', (seed, stream) => {
     const ours = NoiseStream.create(seed, stream);
     const theirs = createPrng(seed, stream);
     const a: number[] = [];
@@ -122,7 +137,13 @@ describe('simulated die', () => {
     expect(sent.at(-1)?.line).toMatch(/^\d+ OK BATCH=1 N=65536 STATE=DONE US=5242\.880 /);
     expect(die.evaluatedVectors).toBe(0); // the die model's heavy part waits for RES?
     const perAnswer: number[] = [];
-    for (const [from, count] of [[65_528, 8], [0, 8], [8, 8], [250, 10], [30_000, 1]] as const) {
+    for (const [from, count] of [
+      [65_528, 8],
+      [0, 8],
+      [8, 8],
+      [250, 10],
+      [30_000, 1],
+    ] as const) {
       const before = die.evaluatedVectors;
       send('RES?', [1, from, count]);
       expect(sent.at(-1)?.line).toMatch(new RegExp(`^\\d+ OK 1 ${from} ${count} B `));
@@ -141,7 +162,10 @@ describe('simulated die', () => {
       if (overwrite) send('VEC', [0, 1, 'D', '255,255,255']);
       const starts = Array.from({ length: 3000 / 8 }, (_, k) => k * 8);
       for (const from of order === 'forward' ? starts : starts.reverse()) send('RES?', [4, from, 8]);
-      return sent.map((s) => s.line.replace(/^\d+ /, '').replace(/\*[0-9A-F]{8}$/, '')).filter((l) => l.startsWith('OK 4 ')).sort();
+      return sent
+        .map((s) => s.line.replace(/^\d+ /, '').replace(/\*[0-9A-F]{8}$/, ''))
+        .filter((l) => l.startsWith('OK 4 '))
+        .sort();
     };
     const forward = fetch('forward', false);
     expect(forward).toHaveLength(375);

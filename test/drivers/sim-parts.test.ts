@@ -32,7 +32,12 @@ describe('board addresses', () => {
 describe('fault specs', () => {
   it('parses every fault', () => {
     expect(parseFaultSpec('corrupt=0.01, drop=0.02,hang-after=5,disconnect-after=6,reboot-after=7,seed=9')).toEqual({
-      corrupt: 0.01, drop: 0.02, hangAfter: 5, disconnectAfter: 6, rebootAfter: 7, seed: 9,
+      corrupt: 0.01,
+      drop: 0.02,
+      hangAfter: 5,
+      disconnectAfter: 6,
+      rebootAfter: 7,
+      seed: 9,
     });
   });
   it.each([
@@ -50,7 +55,14 @@ describe('die configurations', () => {
   });
 
   it('a stuck cell holds its value whatever is written, and shows on readback', () => {
-    const die = new SimDie(parseDieConfig({ stuckCells: [{ row: 2, column: 9, value: 1 }, { row: 3, column: 7, value: 0 }] }));
+    const die = new SimDie(
+      parseDieConfig({
+        stuckCells: [
+          { row: 2, column: 9, value: 1 },
+          { row: 3, column: 7, value: 0 },
+        ],
+      }),
+    );
     // column 9 = output 1, bit 1; column 7 = output 0, bit 7 (the sign bit)
     die.writeWeights(0, 256, new Int32Array(256 * 8).fill(-1));
     const back = die.readWeights(0, 256);
@@ -73,8 +85,17 @@ describe('die configurations', () => {
   it('the same seed gives the same die, another seed another one', () => {
     const run = (seed: number) => {
       const die = new SimDie(parseDieConfig({ seed }));
-      die.writeWeights(0, 256, Int32Array.from({ length: 2048 }, (_, k) => (k % 7) - 3));
-      const r = die.run(Int32Array.from({ length: 256 }, (_, k) => k % 256), 1, 1, { mode: 'acim', levels: [{ boundary: 11, skip: 4 }], thresholds: [], salientInputBits: 0 });
+      die.writeWeights(
+        0,
+        256,
+        Int32Array.from({ length: 2048 }, (_, k) => (k % 7) - 3),
+      );
+      const r = die.run(
+        Int32Array.from({ length: 256 }, (_, k) => k % 256),
+        1,
+        1,
+        { mode: 'acim', levels: [{ boundary: 11, skip: 4 }], thresholds: [], salientInputBits: 0 },
+      );
       return Array.from(r.results.codes);
     };
     expect(run(5)).toEqual(run(5));
@@ -165,14 +186,19 @@ describe('discovery', () => {
   });
 
   it('lists what the OS reports', async () => {
-    const ports = await listSerialPorts(() => Promise.resolve([{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' }]));
+    const ports = await listSerialPorts(() =>
+      Promise.resolve([{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' }]),
+    );
     expect(ports).toEqual([{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' }]);
   });
 
   it('finds a board by identity among ports, passing over other boards and dead ports', async () => {
     const a = await setupBoard('tcp', { die: { serial: 'SN-A', dieId: 'DIE-A' } });
     const b = await setupBoard('tcp', { die: { serial: 'SN-B', dieId: 'DIE-B' } });
-    const links = new Map([['a', a], ['b', b]]);
+    const links = new Map([
+      ['a', a],
+      ['b', b],
+    ]);
     const open = async (name: string) => {
       const s = links.get(name);
       if (!s) throw new Error(`${name}: no such port`);

@@ -20,7 +20,7 @@ describe('pty pair folders', () => {
     if (parent !== '') await rm(parent, { recursive: true, force: true });
   });
 
-  it('sweeps the folders of processes that are gone, and only those; a live process named in one is not killed unless it is that folder\'s socat', async () => {
+  it("sweeps the folders of processes that are gone, and only those; a live process named in one is not killed unless it is that folder's socat", async () => {
     parent = await mkdtemp(join(tmpdir(), 'sweep-test-'));
     const dead = await deadPid();
     const bystander = spawn('sleep', ['30']);

@@ -191,6 +191,8 @@ describe('serial board link', () => {
     );
     expect(missing).toBeInstanceOf(BoardNotFoundError);
     expect((missing as BoardNotFoundError).answers.map((x) => x.path)).toEqual([port]);
-    expect((missing as Error).message).toMatch(/^no board with serial LINK-SN-A, die LINK-DIE-A among 1 port\(s\):\n {2}\S+ttyUSB0: .*cannot open.*\n {2}cannot list serial ports: udevadm is missing/);
+    expect((missing as Error).message).toMatch(
+      /^no board with serial LINK-SN-A, die LINK-DIE-A among 1 port\(s\):\n {2}\S+ttyUSB0: .*cannot open.*\n {2}cannot list serial ports: udevadm is missing/,
+    );
   });
 });

@@ -22,7 +22,14 @@ import { matrixSource } from '../../shared/workload/vector-source';
 
 const profile = parseDieProfile({ thresholds: [-40000, -28000, -16000] });
 const workload = generateWorkload(profile, { kind: 'relu', vectors: 1500, seed: 11 });
-const request: RunRequest = { profile, config: { mode: 'osa' }, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 11 }, batchVectors: 250 };
+const request: RunRequest = {
+  profile,
+  config: { mode: 'osa' },
+  weights: workload.weights,
+  vectors: matrixSource(workload.vectors),
+  source: { generator: 'relu', seed: 11 },
+  batchVectors: 250,
+};
 // the die powers up with the spec's thresholds (-43008, ...), not the run's
 const idealDie = () => parseDieConfig({ adcNoise: 0, columnGainSigma: 0, columnOffsetSigma: 0 });
 
@@ -83,7 +90,9 @@ describe('a board that reboots under a run', () => {
     const firmware = board.board.firmware as unknown as { configure(args: readonly string[]): unknown };
     const configure = firmware.configure.bind(firmware);
     firmware.configure = (args) => configure(args.filter((a) => !a.startsWith('THR=')));
-    await expect(executeRun(request, { store, board, clock: systemClock })).rejects.toThrow(/configuration could not be verified: asked .*THR=-40000,-28000,-16000.* reports .*THR=-43008/);
+    await expect(executeRun(request, { store, board, clock: systemClock })).rejects.toThrow(
+      /configuration could not be verified: asked .*THR=-40000,-28000,-16000.* reports .*THR=-43008/,
+    );
     const run = store.listRuns()[0]!;
     expect(run).toMatchObject({ state: 'failed', vectorsDone: 0 });
     expect([...store.blocks(run.id)]).toHaveLength(0);
@@ -131,10 +140,16 @@ describe('a lost link', () => {
 
   it('taking up a run on a board of another identity is refused unless asked for', async () => {
     const store = freshStore();
-    const first = await executeRun(request, { store, board: simBoardLink({ die: idealDie(), clock: systemClock, faults: parseFaultSpec('hang-after=120') }), clock: systemClock });
+    const first = await executeRun(request, {
+      store,
+      board: simBoardLink({ die: idealDie(), clock: systemClock, faults: parseFaultSpec('hang-after=120') }),
+      clock: systemClock,
+    });
     expect(first.state).toBe('interrupted');
     const other = () => simBoardLink({ die: { ...idealDie(), serial: 'SIM-0002', dieId: 'SIM-DIE-0002' }, clock: systemClock });
-    await expect(resumeRun(first.runId, { store, board: other(), clock: systemClock })).rejects.toThrow(/was measured on board SIM-0001 with die SIM-DIE-0001; .* is board SIM-0002 with die SIM-DIE-0002/);
+    await expect(resumeRun(first.runId, { store, board: other(), clock: systemClock })).rejects.toThrow(
+      /was measured on board SIM-0001 with die SIM-DIE-0001; .* is board SIM-0002 with die SIM-DIE-0002/,
+    );
     expect(store.getRun(first.runId)?.state).toBe('interrupted');
     const s = await resumeRun(first.runId, { store, board: other(), clock: systemClock }, undefined, { anyBoard: true });
     expect(s).toMatchObject({ state: 'completed', vectors: 1500 });
@@ -144,6 +159,8 @@ describe('a lost link', () => {
   it('a completed run cannot be taken up again', async () => {
     const store = freshStore();
     const s = await executeRun(request, { store, board: simBoardLink({ die: idealDie(), clock: systemClock }), clock: systemClock });
-    await expect(resumeRun(s.runId, { store, board: simBoardLink({ die: idealDie(), clock: systemClock }), clock: systemClock })).rejects.toThrow(/is completed: only an interrupted run/);
+    await expect(resumeRun(s.runId, { store, board: simBoardLink({ die: idealDie(), clock: systemClock }), clock: systemClock })).rejects.toThrow(
+      /is completed: only an interrupted run/,
+    );
   });
 });

@@ -26,7 +26,16 @@ describe('calibration records in the store', () => {
     const { id, guid } = store.putCalibration({ dieId: 'SIM-DIE-0001', sourceRunId: source.id, gain, offsetLsb, notes: 'adc-transfer, 8 repeats' });
     expect(guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const record = store.calibrationRecord(id);
-    expect(record).toEqual({ id, guid, dieId: 'SIM-DIE-0001', sourceRunId: source.id, gain: Array.from(gain), offsetLsb: Array.from(offsetLsb), createdAt: '2030-01-02T03:04:06.000Z', notes: 'adc-transfer, 8 repeats' });
+    expect(record).toEqual({
+      id,
+      guid,
+      dieId: 'SIM-DIE-0001',
+      sourceRunId: source.id,
+      gain: Array.from(gain),
+      offsetLsb: Array.from(offsetLsb),
+      createdAt: '2030-01-02T03:04:06.000Z',
+      notes: 'adc-transfer, 8 repeats',
+    });
     expect(calibrationRecordSchema.parse(record)).toEqual(record);
     // the run engine's reader sees the same numbers
     const raw = store.calibration(id)!;
@@ -54,7 +63,9 @@ describe('calibration records in the store', () => {
 
   it('refuses a record whose gains and offsets differ in count, writing nothing', () => {
     const store = storeAt(dbPath(), ['2030-01-01T00:00:00.000Z']);
-    expect(() => store.putCalibration({ dieId: 'A', sourceRunId: null, gain: new Float64Array(64), offsetLsb: new Float64Array(32), notes: null })).toThrow(/64 gains, 32 offsets/);
+    expect(() => store.putCalibration({ dieId: 'A', sourceRunId: null, gain: new Float64Array(64), offsetLsb: new Float64Array(32), notes: null })).toThrow(
+      /64 gains, 32 offsets/,
+    );
     expect(store.calibrations()).toEqual([]);
     store.close();
   });

@@ -25,11 +25,23 @@ const roundTrip = (v: MeasuredValues, planes: number) => {
   }
 };
 
-const sum = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), fc.constantFrom(0, -0, 2 ** 31, -(2 ** 31) - 1), fc.double());
+const sum = fc.oneof(
+  fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+  fc.integer({ min: -(2 ** 52), max: 2 ** 52 }),
+  fc.constantFrom(0, -0, 2 ** 31, -(2 ** 31) - 1),
+  fc.double(),
+);
 
 /** A block as a board lays it out: each MAC's level picks a plane mask, codes at the ADC's width there. */
 const maskedBlock = fc
-  .record({ planes: fc.integer({ min: 1, max: 96 }), levels: fc.integer({ min: 1, max: 5 }), adcBits: fc.integer({ min: 1, max: 12 }), macs: fc.integer({ min: 0, max: 300 }), saliency: fc.boolean(), seed: fc.integer() })
+  .record({
+    planes: fc.integer({ min: 1, max: 96 }),
+    levels: fc.integer({ min: 1, max: 5 }),
+    adcBits: fc.integer({ min: 1, max: 12 }),
+    macs: fc.integer({ min: 0, max: 300 }),
+    saliency: fc.boolean(),
+    seed: fc.integer(),
+  })
   .chain((s) =>
     fc.record({
       s: fc.constant(s),
@@ -49,7 +61,10 @@ const maskedBlock = fc
 
 describe('the block codec', () => {
   it('gives back every measured value bit for bit: any level masks, ADC widths 1..12, any sums', () => {
-    fc.assert(fc.property(maskedBlock, ({ v, planes }) => roundTrip(v, planes)), { numRuns: 300 });
+    fc.assert(
+      fc.property(maskedBlock, ({ v, planes }) => roundTrip(v, planes)),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps blocks that follow no mask (stray codes, negative codes, a MAC unlike its level) bit for bit', () => {
@@ -61,7 +76,12 @@ describe('the block codec', () => {
         digital: fc.array(sum, { minLength: s.macs, maxLength: s.macs }),
       }),
     );
-    fc.assert(fc.property(block, (b) => roundTrip({ digital: Float64Array.from(b.digital), saliency: new Float64Array(b.digital.length), level: b.level, codes: b.codes }, b.planes)), { numRuns: 200 });
+    fc.assert(
+      fc.property(block, (b) =>
+        roundTrip({ digital: Float64Array.from(b.digital), saliency: new Float64Array(b.digital.length), level: b.level, codes: b.codes }, b.planes),
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("keeps every mode's analog-plane layout, on profiles of every width, with repeats", () => {
@@ -77,16 +97,35 @@ describe('the block codec', () => {
       })
       .map((s) => {
         const top = s.inputBits + s.weightBits - 1;
-        const levels = [{ boundary: top, skip: Math.min(2, top) }, { boundary: Math.max(0, top - 1), skip: 0 }];
-        const profile = parseDieProfile({ rows: 16, outputs: 3, inputBits: s.inputBits, weightBits: s.weightBits, adcBits: s.adcBits, salientInputBits: 1, levels, thresholds: [0] });
+        const levels = [
+          { boundary: top, skip: Math.min(2, top) },
+          { boundary: Math.max(0, top - 1), skip: 0 },
+        ];
+        const profile = parseDieProfile({
+          rows: 16,
+          outputs: 3,
+          inputBits: s.inputBits,
+          weightBits: s.weightBits,
+          adcBits: s.adcBits,
+          salientInputBits: 1,
+          levels,
+          thresholds: [0],
+        });
         const caps = { rows: 16, outputs: 3, inputBits: s.inputBits, weightBits: s.weightBits, adcBits: s.adcBits } as BoardCapabilities;
-        const config = { mode: s.mode, boundary: s.mode === 'hcim' ? Math.min(1, top) : undefined, skip: s.mode === 'hcim' ? 0 : undefined, salientInputBits: 1, levels, thresholds: [0] } as unknown as BoardRunConfig;
+        const config = {
+          mode: s.mode,
+          boundary: s.mode === 'hcim' ? Math.min(1, top) : undefined,
+          skip: s.mode === 'hcim' ? 0 : undefined,
+          salientInputBits: 1,
+          levels,
+          thresholds: [0],
+        } as unknown as BoardRunConfig;
         return { s, profile, layout: resultLayout(caps, config) };
       });
     fc.assert(
       fc.property(arb, ({ s, layout }) => {
         let x = s.seed;
-        const rnd = (n: number) => ((x = (x * 1103515245 + 12345) & 0x7fffffff) % n);
+        const rnd = (n: number) => (x = (x * 1103515245 + 12345) & 0x7fffffff) % n;
         const macs = s.vectors * s.repeat * layout.outputs;
         const level = Uint8Array.from({ length: macs }, () => rnd(layout.levels));
         const codes = new Int16Array(macs * layout.planes).fill(NOT_ANALOG);

@@ -28,7 +28,9 @@ function writeSchema2Run(db: Database.Database, profile: DieProfile, config: Mod
   const w = generateWorkload(profile, { kind: 'relu', vectors, seed: 5 });
   const runId = Number(
     db
-      .prepare(`INSERT INTO runs (guid, kind, state, mode, config_json, provenance_json, vectors_total, vectors_done, repeat_count, started_at, updated_at) VALUES (?, 'run', 'completed', ?, ?, '{}', ?, ?, ?, 'then', 'then')`)
+      .prepare(
+        `INSERT INTO runs (guid, kind, state, mode, config_json, provenance_json, vectors_total, vectors_done, repeat_count, started_at, updated_at) VALUES (?, 'run', 'completed', ?, ?, '{}', ?, ?, ?, 'then', 'then')`,
+      )
       .run(`guid-${Math.random()}`, config.mode, JSON.stringify({ ...config, repeat, batchVectors: blockVectors, profile }), vectors, vectors, repeat).lastInsertRowid,
   );
   const model = createDieModel(profile, w.weights);
@@ -47,7 +49,12 @@ function writeSchema2Run(db: Database.Database, profile: DieProfile, config: Mod
     // the die's noise: some codes one LSB off, within the ADC's range
     const top = 2 ** profile.adcBits - 1;
     for (let k = 0; k < codes.length; k += 7) if ((codes[k] as number) >= 0) codes[k] = Math.min(top, (codes[k] as number) + 1);
-    const m: Measured = { digital: rep(e.digital, (k) => new Float64Array(k)), saliency: rep(e.saliency, (k) => new Float64Array(k)), level: rep(e.level, (k) => new Uint8Array(k)), codes };
+    const m: Measured = {
+      digital: rep(e.digital, (k) => new Float64Array(k)),
+      saliency: rep(e.saliency, (k) => new Float64Array(k)),
+      level: rep(e.level, (k) => new Uint8Array(k)),
+      codes,
+    };
     out.push(m);
     const int8 = new Int8Array(codes.length);
     int8.set(codes);
@@ -57,9 +64,47 @@ function writeSchema2Run(db: Database.Database, profile: DieProfile, config: Mod
          model_yhat, model_level, exact, macs, digital_mismatches, level_agreements, signal_sq, error_sq, model_error_sq, yhat_residual_min,
          yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max, model_energy_pj, committed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(runId, block, first, n, repeat, profile.outputs, profile.inputBits * profile.weightBits, blob(Int32Array.from(m.digital)), blob(Int32Array.from(m.saliency)), blob(m.level), blob(int8),
-      f(new Float64Array(macs)), f(new Float64Array(macs)), f(new Uint8Array(macs)), f(new Float64Array(macs)), macs, 0, macs, 1.5 * block, 0.25, 0.125, -1, 1, 10, 0.5, 3.25, -1, 1, 99.5, 'then');
-    db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, block, 100 + block, 25.5, 1.25, 0.5, 0.125);
+    ).run(
+      runId,
+      block,
+      first,
+      n,
+      repeat,
+      profile.outputs,
+      profile.inputBits * profile.weightBits,
+      blob(Int32Array.from(m.digital)),
+      blob(Int32Array.from(m.saliency)),
+      blob(m.level),
+      blob(int8),
+      f(new Float64Array(macs)),
+      f(new Float64Array(macs)),
+      f(new Uint8Array(macs)),
+      f(new Float64Array(macs)),
+      macs,
+      0,
+      macs,
+      1.5 * block,
+      0.25,
+      0.125,
+      -1,
+      1,
+      10,
+      0.5,
+      3.25,
+      -1,
+      1,
+      99.5,
+      'then',
+    );
+    db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      runId,
+      block,
+      100 + block,
+      25.5,
+      1.25,
+      0.5,
+      0.125,
+    );
     db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, ?, ?, ?)`).run(runId, block, `1 VEC ${block}\n2 RES? ${block}`, `1 OK\n2 OK B AAAA`);
   }
   return out;
@@ -104,7 +149,9 @@ describe('migration 0003 (packed blocks)', () => {
         expect(b.power).toEqual({ burstUs: 100 + k, dieTempC: 25.5, vddDigMw: 1.25, vddAnaMw: 0.5, vddSramMw: 0.125 });
         expect(store.wireLines(runId, k)).toEqual({ toBoard: [`1 VEC ${k}`, `2 RES? ${k}`], toHost: ['1 OK', '2 OK B AAAA'] });
       });
-      expect(store.blockSummaries(runId).map((s) => [s.block, s.firstVector, s.vectors, s.summary.signalSq])).toEqual(stored.map((b) => [b.block, b.firstVector, b.vectors, b.summary.signalSq]));
+      expect(store.blockSummaries(runId).map((s) => [s.block, s.firstVector, s.vectors, s.summary.signalSq])).toEqual(
+        stored.map((b) => [b.block, b.firstVector, b.vectors, b.summary.signalSq]),
+      );
     });
     expect(Array.from(store.vectorSet('sha256:v')!.read(0, 2))).toEqual([1, 2, 3, 4, 5, 6]);
     const columns = (db.prepare(`SELECT name FROM pragma_table_info('result_blocks')`).all() as { name: string }[]).map((c) => c.name);

@@ -28,11 +28,26 @@ async function run(config: ModeConfig, repeat: number) {
   // keep what the run handed to the store, to compare with what reads back
   const sent: StoredBlock[] = [];
   const inline = inlineBlockWriter(store);
-  const writer = { ...inline, write: (runId: number, b: StoredBlock, wire: Parameters<typeof inline.write>[2], done?: () => void) => {
-    sent.push({ ...b, digital: b.digital.slice(), saliency: b.saliency.slice(), level: b.level.slice(), codes: b.codes.slice() });
-    return inline.write(runId, b, wire, done);
-  } };
-  const s = await executeRun({ profile: DEFAULT_PROFILE, config, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 9 }, batchVectors: 150, repeat, logWire: true }, { store, board, clock: systemClock, writer });
+  const writer = {
+    ...inline,
+    write: (runId: number, b: StoredBlock, wire: Parameters<typeof inline.write>[2], done?: () => void) => {
+      sent.push({ ...b, digital: b.digital.slice(), saliency: b.saliency.slice(), level: b.level.slice(), codes: b.codes.slice() });
+      return inline.write(runId, b, wire, done);
+    },
+  };
+  const s = await executeRun(
+    {
+      profile: DEFAULT_PROFILE,
+      config,
+      weights: workload.weights,
+      vectors: matrixSource(workload.vectors),
+      source: { generator: 'relu', seed: 9 },
+      batchVectors: 150,
+      repeat,
+      logWire: true,
+    },
+    { store, board, clock: systemClock, writer },
+  );
   await board.dispose();
   return { store, s, sent };
 }
@@ -40,7 +55,12 @@ async function run(config: ModeConfig, repeat: number) {
 const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('reading a run back', () => {
-  for (const [config, repeat] of [[{ mode: 'osa' }, 1], [{ mode: 'osa' }, 2], [{ mode: 'hcim', boundary: 9, skip: 2 }, 1], [{ mode: 'acim' }, 2]] as const) {
+  for (const [config, repeat] of [
+    [{ mode: 'osa' }, 1],
+    [{ mode: 'osa' }, 2],
+    [{ mode: 'hcim', boundary: 9, skip: 2 }, 1],
+    [{ mode: 'acim' }, 2],
+  ] as const) {
     it(`${config.mode}, repeat ${repeat}: measured values bit for bit, the model's expectation recomputed as the run had it`, async () => {
       const { store, s, sent } = await run(config, repeat);
       expect(s.state).toBe('completed');

@@ -42,7 +42,14 @@ const lineArb = (vectors: WireVectors): fc.Arbitrary<string> => {
   const seq = fc.integer({ min: 0, max: 65535 });
   const bytes = fc.uint8Array({ maxLength: 48 });
   const vec = fc
-    .record({ seq, index: fc.integer({ min: 0, max: vectors.rows - 1 }), count: fc.integer({ min: 1, max: 6 }), slot: fc.integer({ min: 0, max: 50 }), width: fc.constantFrom(1, 2), flip: fc.option(fc.nat(), { nil: undefined }) })
+    .record({
+      seq,
+      index: fc.integer({ min: 0, max: vectors.rows - 1 }),
+      count: fc.integer({ min: 1, max: 6 }),
+      slot: fc.integer({ min: 0, max: 50 }),
+      width: fc.constantFrom(1, 2),
+      flip: fc.option(fc.nat(), { nil: undefined }),
+    })
     .map(({ seq, index, count, slot, width, flip }) => {
       const n = Math.min(count, vectors.rows - index);
       const payload = pack(vectors.read(index, n), width);
@@ -71,22 +78,34 @@ const lineArb = (vectors: WireVectors): fc.Arbitrary<string> => {
 
 /** A batch's loads as the host sends them: consecutive vectors from `base + slot`, slot after slot. */
 const loadsArb = (vectors: WireVectors) =>
-  fc.record({ seq: fc.integer({ min: 0, max: 65000 }), base: fc.integer({ min: 0, max: 10 }), slot: fc.integer({ min: 0, max: 8 }), per: fc.integer({ min: 1, max: 5 }), lines: fc.integer({ min: 1, max: 4 }), width: fc.constantFrom(1, 2) })
+  fc
+    .record({
+      seq: fc.integer({ min: 0, max: 65000 }),
+      base: fc.integer({ min: 0, max: 10 }),
+      slot: fc.integer({ min: 0, max: 8 }),
+      per: fc.integer({ min: 1, max: 5 }),
+      lines: fc.integer({ min: 1, max: 4 }),
+      width: fc.constantFrom(1, 2),
+    })
     .map(({ seq, base, slot, per, lines, width }) => {
       const out: string[] = [];
-      for (let k = 0, s = slot; k < lines && base + s + per <= vectors.rows; k++, s += per) out.push(frame(`${seq + k} VEC ${s} ${per} B ${b64(pack(vectors.read(base + s, per), width))}`));
+      for (let k = 0, s = slot; k < lines && base + s + per <= vectors.rows; k++, s += per)
+        out.push(frame(`${seq + k} VEC ${s} ${per} B ${b64(pack(vectors.read(base + s, per), width))}`));
       return out;
     });
 
 /** With repeats (a resent line is the same line again, later) and a batch's loads among other lines. */
 const linesArb = (vectors: WireVectors) =>
-  fc.tuple(fc.array(lineArb(vectors), { maxLength: 30 }), fc.array(loadsArb(vectors), { maxLength: 2 })).map(([lines, loads]) => [...loads.flat(), ...lines]).chain((lines) =>
-    fc.array(fc.nat(), { maxLength: 6 }).map((picks) => {
-      const out = [...lines];
-      for (const p of picks) if (lines.length) out.splice(p % (out.length + 1), 0, lines[p % lines.length] as string);
-      return out;
-    }),
-  );
+  fc
+    .tuple(fc.array(lineArb(vectors), { maxLength: 30 }), fc.array(loadsArb(vectors), { maxLength: 2 }))
+    .map(([lines, loads]) => [...loads.flat(), ...lines])
+    .chain((lines) =>
+      fc.array(fc.nat(), { maxLength: 6 }).map((picks) => {
+        const out = [...lines];
+        for (const p of picks) if (lines.length) out.splice(p % (out.length + 1), 0, lines[p % lines.length] as string);
+        return out;
+      }),
+    );
 
 describe('wire codec', () => {
   it('gives back any lines byte for byte, with a vector set and without', () => {
@@ -98,17 +117,25 @@ describe('wire codec', () => {
           return set;
         });
         expect(back).toEqual(lines);
-        expect(decodeWire(encodeWire(lines), () => { throw new Error('no set asked for'); })).toEqual(lines);
+        expect(
+          decodeWire(encodeWire(lines), () => {
+            throw new Error('no set asked for');
+          }),
+        ).toEqual(lines);
       }),
       { numRuns: 400 },
     );
     expect(referred).toBeGreaterThan(40);
   });
 
-  it('keeps VEC payloads that are the set\'s vectors as references, and the rest as they were', () => {
+  it("keeps VEC payloads that are the set's vectors as references, and the rest as they were", () => {
     // pseudo-random values, which deflate cannot shrink: only a reference makes the lines small
     let x = 1;
-    const big = memorySet(5000, 256, Array.from({ length: 5000 * 256 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24)));
+    const big = memorySet(
+      5000,
+      256,
+      Array.from({ length: 5000 * 256 }, () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24),
+    );
     const loads = [0, 23, 46].map((slot, k) => frame(`${17 + k} VEC ${slot} 23 B ${b64(pack(big.read(4000 + slot, 23), 1))}`));
     const blob = encodeWire([...loads, loads[1] as string], { vectors: big, starts: [3977, 4000] });
     expect(blob.length).toBeLessThan(200); // 4 lines of 7.9 KB
@@ -122,13 +149,21 @@ describe('wire codec', () => {
     const kept = encodeWire([miss], { vectors: big, starts: [4000] });
     expect(kept.length).toBeGreaterThan(23 * 256);
     expect(kept.equals(encodeWire([miss]))).toBe(true);
-    expect(decodeWire(kept, () => { throw new Error('no set asked for'); })).toEqual([miss]);
+    expect(
+      decodeWire(kept, () => {
+        throw new Error('no set asked for');
+      }),
+    ).toEqual([miss]);
   });
 
   it('refuses to decode a reference without the vector set, and a blob of another format', () => {
     const line = frame(`1 VEC 0 2 B ${b64(pack(set.read(3, 2), 1))}`);
     const blob = encodeWire([line], { vectors: set, starts: [3] });
-    expect(() => decodeWire(blob, () => { throw new Error('the run has no vector set'); })).toThrow(/no vector set/);
+    expect(() =>
+      decodeWire(blob, () => {
+        throw new Error('the run has no vector set');
+      }),
+    ).toThrow(/no vector set/);
     expect(() => decodeWire(Buffer.from([9, 0]), () => set)).toThrow(/unknown format 9/);
     expect(OP.vectors).toBe(3);
   });
@@ -141,11 +176,17 @@ async function capturedRun(path: string, useWorker: boolean, vectors = 600) {
   const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock });
   const inner: BlockWriter = useWorker ? workerBlockWriter(path) : inlineBlockWriter(store);
   const handed: WireLines[] = [];
-  const writer: BlockWriter = { ...inner, write: (runId: number, b: StoredBlock, wire: WireLines | null, done?: () => void) => {
-    handed.push({ toBoard: [...(wire?.toBoard ?? [])], toHost: [...(wire?.toHost ?? [])] });
-    return inner.write(runId, b, wire, done);
-  } };
-  const s = await executeRun({ profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: 4 }, logWire: true }, { store, board, clock: systemClock, writer });
+  const writer: BlockWriter = {
+    ...inner,
+    write: (runId: number, b: StoredBlock, wire: WireLines | null, done?: () => void) => {
+      handed.push({ toBoard: [...(wire?.toBoard ?? [])], toHost: [...(wire?.toHost ?? [])] });
+      return inner.write(runId, b, wire, done);
+    },
+  };
+  const s = await executeRun(
+    { profile: DEFAULT_PROFILE, config: { mode: 'osa' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: 4 }, logWire: true },
+    { store, board, clock: systemClock, writer },
+  );
   await inner.close();
   await board.dispose();
   return { store, s, handed };
@@ -166,7 +207,10 @@ describe('the wire log of a run', () => {
         vecLines += got.toBoard.filter((l) => / VEC /.test(l)).length;
       });
       expect(vecLines).toBeGreaterThan(3);
-      const rows = store.db.prepare(`SELECT encoding, sum(length(to_board)) AS board FROM wire_log WHERE run_id = ? GROUP BY encoding`).all(s.runId) as { encoding: string; board: number }[];
+      const rows = store.db.prepare(`SELECT encoding, sum(length(to_board)) AS board FROM wire_log WHERE run_id = ? GROUP BY encoding`).all(s.runId) as {
+        encoding: string;
+        board: number;
+      }[];
       expect(rows.map((r) => r.encoding)).toEqual(['frames']);
       // the VEC payloads (600 x 256 bytes, a third more as base64) are not in the log
       expect(rows[0]!.board).toBeLessThan(600 * 10);
@@ -180,10 +224,20 @@ describe('migration 0004 (wire frames)', () => {
     const path = join(tmp(), 'v3.db');
     const db = openDatabase(path, { migrations: loadMigrations().slice(0, 3) });
     expect(schemaVersion(db)).toBe(3);
-    const runId = Number(db.prepare(`INSERT INTO runs (guid, kind, state, mode, config_json, provenance_json, vectors_total, started_at, updated_at) VALUES ('g', 'run', 'completed', 'osa', '{}', '{}', 0, 'then', 'then')`).run().lastInsertRowid);
+    const runId = Number(
+      db
+        .prepare(
+          `INSERT INTO runs (guid, kind, state, mode, config_json, provenance_json, vectors_total, started_at, updated_at) VALUES ('g', 'run', 'completed', 'osa', '{}', '{}', 0, 'then', 'then')`,
+        )
+        .run().lastInsertRowid,
+    );
     const toBoard = [frame('16 RES? 1000002 0 13'), frame('17 VEC 0 1 B AAB3AHUA'), 'garbage *', ''];
     const toHost = [frame('17 OK 0 1'), '- NAK CRC mismatch*D30A638F', frame('16 OK 1000002 0 1 B AGj//w==')];
-    db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, 0, ?, ?, 'deflate')`).run(runId, deflateRawSync(toBoard.join('\n')), deflateRawSync(toHost.join('\n')));
+    db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, 0, ?, ?, 'deflate')`).run(
+      runId,
+      deflateRawSync(toBoard.join('\n')),
+      deflateRawSync(toHost.join('\n')),
+    );
     db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host) VALUES (?, 1, ?, ?)`).run(runId, toBoard.join('\n'), toHost.join('\n'));
     db.close();
     const after = openDatabase(path);
@@ -191,7 +245,10 @@ describe('migration 0004 (wire frames)', () => {
     const store = new RunStore(after, path);
     expect(store.wireLines(runId, 0)).toEqual({ toBoard, toHost });
     expect(store.wireLines(runId, 1)).toEqual({ toBoard, toHost });
-    expect(after.prepare(`SELECT block, encoding FROM wire_log ORDER BY block`).all()).toEqual([{ block: 0, encoding: 'deflate' }, { block: 1, encoding: 'text' }]);
+    expect(after.prepare(`SELECT block, encoding FROM wire_log ORDER BY block`).all()).toEqual([
+      { block: 0, encoding: 'deflate' },
+      { block: 1, encoding: 'text' },
+    ]);
     expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(after.pragma('foreign_key_check')).toEqual([]);
     store.close();

@@ -24,7 +24,22 @@ describe('the store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['sessions', 'runs', 'vector_sets', 'weight_sets', 'result_blocks', 'power', 'telemetry', 'wire_log', 'events', 'tags', 'notes', 'calibrations']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'sessions',
+        'runs',
+        'vector_sets',
+        'weight_sets',
+        'result_blocks',
+        'power',
+        'telemetry',
+        'wire_log',
+        'events',
+        'tags',
+        'notes',
+        'calibrations',
+      ]),
+    );
     db.close();
     const again = openDatabase(path);
     expect(schemaVersion(again)).toBe(loadMigrations().length);
@@ -63,8 +78,15 @@ describe('the store', () => {
   it('stores a vector set once, in chunks, under its content hash, and reads it back', () => {
     const path = join(tmp(), 's.db');
     const store = new RunStore(openDatabase(path), path);
-    const wide = generateWorkload(parseDieProfile({ rows: 4, outputs: 1, inputBits: 12, levels: [{ boundary: 5, skip: 0 }], thresholds: [] }), { kind: 'uniform', vectors: 10, seed: 1 });
-    for (const [w, encoding] of [[generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 10, seed: 1 }), 'u8'], [wide, 'u16']] as const) {
+    const wide = generateWorkload(parseDieProfile({ rows: 4, outputs: 1, inputBits: 12, levels: [{ boundary: 5, skip: 0 }], thresholds: [] }), {
+      kind: 'uniform',
+      vectors: 10,
+      seed: 1,
+    });
+    for (const [w, encoding] of [
+      [generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 10, seed: 1 }), 'u8'],
+      [wide, 'u16'],
+    ] as const) {
       const hash = store.putVectorSet(matrixSource(w.vectors), 'relu', 1, 3);
       expect(hash).toBe(w.vectorsHash);
       expect(store.putVectorSet(matrixSource(w.vectors), 'relu', 1, 4)).toBe(hash); // stored once
@@ -99,7 +121,9 @@ describe('the store', () => {
     const done = store.putVectorSet(matrixSource(generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 10, seed: 1 }).vectors), 'relu', 1);
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const half = (pid: number) => {
-      const id = Number(store.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, created_at, owner_pid) VALUES (NULL, 8192, 64, 'now', ?)`).run(pid).lastInsertRowid);
+      const id = Number(
+        store.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, created_at, owner_pid) VALUES (NULL, 8192, 64, 'now', ?)`).run(pid).lastInsertRowid,
+      );
       store.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data) VALUES (?, 0, 4096, 'u8', zeroblob(262144))`).run(id);
       return id;
     };
@@ -148,7 +172,11 @@ describe('the native content hash', () => {
     const { contentHash } = await import('../../shared/workload/content-hash');
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(), fc.integer({ min: 1, max: 9 }), (rows, cols, seed, piece) => {
-        const m = intMatrix(rows, cols, Int32Array.from({ length: rows * cols }, (_, k) => ((seed + k * 2654435761) | 0)));
+        const m = intMatrix(
+          rows,
+          cols,
+          Int32Array.from({ length: rows * cols }, (_, k) => (seed + k * 2654435761) | 0),
+        );
         const h = nodeContentHasher(rows, cols);
         for (let r = 0; r < rows; r += piece) h.update(m.data.subarray(r * cols, Math.min(rows, r + piece) * cols));
         expect(h.digest()).toBe(contentHash(m));

@@ -42,7 +42,9 @@ describe('CSV round trip', () => {
   it('format then parse returns the same matrix', () => {
     const matrixArb = fc
       .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
-      .chain(([r, c]) => fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: r * c, maxLength: r * c }).map((d) => intMatrix(r, c, Int32Array.from(d))));
+      .chain(([r, c]) =>
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: r * c, maxLength: r * c }).map((d) => intMatrix(r, c, Int32Array.from(d))),
+      );
     fc.assert(
       fc.property(matrixArb, fc.option(fc.string().filter((s) => !s.includes('\n'))), (m, header) => {
         const back = parseIntCsv(formatIntCsv(m, header ?? undefined), 'rt.csv');

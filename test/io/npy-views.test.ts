@@ -6,8 +6,15 @@ import { intMatrix } from '../../shared/model/matrix';
 import { npyBytes } from './npy-fixtures';
 
 const RANGES: Record<string, [number, number]> = {
-  '|u1': [0, 255], '|i1': [-128, 127], '<u2': [0, 65535], '<i2': [-32768, 32767], '>i2': [-32768, 32767],
-  '<i4': [-(2 ** 31), 2 ** 31 - 1], '>i4': [-(2 ** 31), 2 ** 31 - 1], '<u4': [0, 2 ** 31 - 1], '<i8': [-(2 ** 31), 2 ** 31 - 1],
+  '|u1': [0, 255],
+  '|i1': [-128, 127],
+  '<u2': [0, 65535],
+  '<i2': [-32768, 32767],
+  '>i2': [-32768, 32767],
+  '<i4': [-(2 ** 31), 2 ** 31 - 1],
+  '>i4': [-(2 ** 31), 2 ** 31 - 1],
+  '<u4': [0, 2 ** 31 - 1],
+  '<i8': [-(2 ** 31), 2 ** 31 - 1],
 };
 
 /** Any dtype, order, version and shape, with the matrix the file holds (row-major). */

@@ -31,9 +31,25 @@ describe('parseNpy refuses, naming the file and the element', () => {
     ['a 3-D shape', npyBytes({ descr: '<i4', shape: [1, 1, 1], values: [1] }), 'a.npy: header: shape (1, 1, 1) is not 1-D or 2-D'],
     ['data cut short', ok.subarray(0, ok.length - 6), 'a.npy: element [1, 1]: truncated: the file holds 4 of 6 elements'],
     ['a header cut short', ok.subarray(0, 40), 'a.npy: header: truncated'],
-    ['a header without shape', npyBytes({ descr: '<i4', shape: [1], values: [1], header: "{'descr': '<i4', 'fortran_order': False}" }), "a.npy: header: no 'shape' entry"],
-    ['a version 9 file', (() => { const b = ok.slice(); b[6] = 9; return b; })(), 'a.npy: header: unsupported .npy format version 9.0'],
-    ['an i8 beyond 32 bits', npyBytes({ descr: '<i8', shape: [1, 2], values: [1n, 2n ** 40n] }), 'a.npy: element [0, 1]: value 1099511627776 does not fit a 32-bit integer'],
+    [
+      'a header without shape',
+      npyBytes({ descr: '<i4', shape: [1], values: [1], header: "{'descr': '<i4', 'fortran_order': False}" }),
+      "a.npy: header: no 'shape' entry",
+    ],
+    [
+      'a version 9 file',
+      (() => {
+        const b = ok.slice();
+        b[6] = 9;
+        return b;
+      })(),
+      'a.npy: header: unsupported .npy format version 9.0',
+    ],
+    [
+      'an i8 beyond 32 bits',
+      npyBytes({ descr: '<i8', shape: [1, 2], values: [1n, 2n ** 40n] }),
+      'a.npy: element [0, 1]: value 1099511627776 does not fit a 32-bit integer',
+    ],
     ['an empty shape', npyBytes({ descr: '<i4', shape: [0, 4], values: [] }), 'a.npy: header: shape (0, 4) holds no data'],
   ])('%s', (_, bytes, message) => {
     expect(() => parseNpy(bytes, 'a.npy')).toThrow(message);
@@ -57,7 +73,9 @@ describe('NPY round trip', () => {
   it('formatNpy then parseNpy returns the same matrix, with a 64-byte aligned header', () => {
     const arb = fc
       .tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }))
-      .chain(([r, c]) => fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: r * c, maxLength: r * c }).map((d) => intMatrix(r, c, Int32Array.from(d))));
+      .chain(([r, c]) =>
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: r * c, maxLength: r * c }).map((d) => intMatrix(r, c, Int32Array.from(d))),
+      );
     fc.assert(
       fc.property(arb, (m) => {
         const bytes = formatNpy(m);

@@ -56,9 +56,7 @@ export function modeArb(p: DieProfile): fc.Arbitrary<ModeConfig> {
     fc.constant<ModeConfig>({ mode: 'dcim' }),
     fc.constant<ModeConfig>({ mode: 'acim' }),
     fc.constant<ModeConfig>({ mode: 'osa' }),
-    fc
-      .integer({ min: 0, max: top })
-      .chain((b) => fc.integer({ min: 0, max: b }).map((t): ModeConfig => ({ mode: 'hcim', boundary: b, skip: t }))),
+    fc.integer({ min: 0, max: top }).chain((b) => fc.integer({ min: 0, max: b }).map((t): ModeConfig => ({ mode: 'hcim', boundary: b, skip: t }))),
   );
 }
 

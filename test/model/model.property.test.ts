@@ -62,30 +62,26 @@ describe.each(KERNELS)('fast model (%s kernel) equals the oracle to the bit', (k
 describe('JavaScript plane popcounts', () => {
   it('equal a row-by-row count for every chunk width', () => {
     fc.assert(
-      fc.property(
-        caseArb,
-        fc.integer({ min: 1, max: 8 }),
-        ({ profile, weights, vectors }, chunkRows) => {
-          const counter = createPlanePopcounter(profile, matrixFromRows(weights), { chunkRows });
-          const x = matrixFromRows(vectors);
-          const out = new Int32Array(profile.outputs * profile.inputBits * profile.weightBits);
-          vectors.forEach((row, v) => {
-            expect(counter.popcounts(x.data, v * profile.rows, out)).toBe(-1);
-            for (let m = 0; m < profile.outputs; m++) {
-              for (let i = 0; i < profile.inputBits; i++) {
-                for (let j = 0; j < profile.weightBits; j++) {
-                  let expected = 0;
-                  row.forEach((xr, r) => {
-                    const w = weights[r]![m]!;
-                    expected += ((xr >> i) & 1) & ((w >> j) & 1);
-                  });
-                  expect(out[m * profile.inputBits * profile.weightBits + i * profile.weightBits + j]).toBe(expected);
-                }
+      fc.property(caseArb, fc.integer({ min: 1, max: 8 }), ({ profile, weights, vectors }, chunkRows) => {
+        const counter = createPlanePopcounter(profile, matrixFromRows(weights), { chunkRows });
+        const x = matrixFromRows(vectors);
+        const out = new Int32Array(profile.outputs * profile.inputBits * profile.weightBits);
+        vectors.forEach((row, v) => {
+          expect(counter.popcounts(x.data, v * profile.rows, out)).toBe(-1);
+          for (let m = 0; m < profile.outputs; m++) {
+            for (let i = 0; i < profile.inputBits; i++) {
+              for (let j = 0; j < profile.weightBits; j++) {
+                let expected = 0;
+                row.forEach((xr, r) => {
+                  const w = weights[r]![m]!;
+                  expected += (xr >> i) & 1 & ((w >> j) & 1);
+                });
+                expect(out[m * profile.inputBits * profile.weightBits + i * profile.weightBits + j]).toBe(expected);
               }
             }
-          });
-        },
-      ),
+          }
+        });
+      }),
       { numRuns: 100 },
     );
   });
@@ -176,7 +172,12 @@ describe('bad input to the model', () => {
   it.each(KERNELS)('names the vector and row of an out-of-range input anywhere in a long vector (%s)', (kernel) => {
     const w = matrixFromRows(Array.from({ length: 256 }, () => Array.from({ length: 8 }, () => 1)));
     const model = createDieModel(DEFAULT_PROFILE, w, { kernel });
-    for (const [row, value] of [[37, 256], [255, -1], [0, 1 << 20], [16, 300]] as const) {
+    for (const [row, value] of [
+      [37, 256],
+      [255, -1],
+      [0, 1 << 20],
+      [16, 300],
+    ] as const) {
       const x = matrixFromRows([Array.from({ length: 256 }, () => 3), Array.from({ length: 256 }, (_, r) => (r === row ? value : 5))]);
       expect(() => model.evaluate(x, { mode: 'osa' })).toThrow(`vector 1, row ${row}: input ${value} is outside 0..255`);
     }
@@ -197,7 +198,17 @@ describe('bad input to the model', () => {
     expect(() => model.evaluate(matrixFromRows([x]), { mode: 'dcim' })).toThrow(message);
   });
   it('refuses weights out of range and of the wrong shape', () => {
-    expect(() => createDieModel(tiny, matrixFromRows([[1, 128], [0, 0], [0, 0], [0, 0]]))).toThrow(/row 0, output 1: 128 is outside -128..127/);
+    expect(() =>
+      createDieModel(
+        tiny,
+        matrixFromRows([
+          [1, 128],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+    ).toThrow(/row 0, output 1: 128 is outside -128..127/);
     expect(() => createDieModel(tiny, matrixFromRows([[1, 1]]))).toThrow(/weights are 1 x 2, the profile needs 4 x 2/);
   });
   it('refuses a vector of the wrong length', () => {

@@ -41,7 +41,17 @@ describe('die profile', () => {
     ['a negative saliency energy', { energy: { saliencyPj: -0.1 } }, 'energy.saliencyPj: must be >= 0'],
     ['too many thresholds', { thresholds: [1, 2, 3, 4] }, 'thresholds: need one less than levels (3), got 4'],
     ['thresholds out of order', { thresholds: [1, 3, 2] }, 'thresholds.2: must ascend (2 <= 3)'],
-    ['a boundary beyond the planes', { levels: [{ boundary: 15, skip: 0 }, { boundary: 16, skip: 0 }], thresholds: [0] }, 'levels.1.boundary: must be in 0..15, got 16'],
+    [
+      'a boundary beyond the planes',
+      {
+        levels: [
+          { boundary: 15, skip: 0 },
+          { boundary: 16, skip: 0 },
+        ],
+        thresholds: [0],
+      },
+      'levels.1.boundary: must be in 0..15, got 16',
+    ],
     ['skip above boundary', { levels: [{ boundary: 4, skip: 5 }], thresholds: [] }, 'levels.0.skip: must be <= boundary (4), got 5'],
     ['salientInputBits above inputBits', { salientInputBits: 9 }, 'salientInputBits: must be in 0..inputBits (8), got 9'],
     ['no levels', { levels: [], thresholds: [] }, 'levels: must be >= 1 entries'],
@@ -57,7 +67,11 @@ describe('die profile', () => {
   it.each([
     ['a key given twice', '{"rows":256,"rows":512}', "rows: duplicate key 'rows' (line 1)"],
     ['a nested key given twice', '{"energy": {"saliencyPj": 1,\n "saliencyPj": 2}}', "energy.saliencyPj: duplicate key 'saliencyPj' (line 2)"],
-    ['a key twice in a level', '{"levels": [{"boundary": 9, "skip": 0}, {"boundary": 8, "skip": 0, "skip": 1}], "thresholds": [0]}', "levels.1.skip: duplicate key 'skip' (line 1)"],
+    [
+      'a key twice in a level',
+      '{"levels": [{"boundary": 9, "skip": 0}, {"boundary": 8, "skip": 0, "skip": 1}], "thresholds": [0]}',
+      "levels.1.skip: duplicate key 'skip' (line 1)",
+    ],
   ])('refuses %s in the JSON text, naming the key and the file', (_, text, message) => {
     expect(() => parseDieProfileJson(text, 'die.json')).toThrow(`die.json: invalid die profile:\n  ${message}`);
   });
@@ -74,17 +88,31 @@ describe('a profile for a die on a board', () => {
     ['the defaults', {}, []],
     ['the largest profile of 8-bit inputs', { rows: 4096, outputs: 16 }, []],
     ['3036 rows of 16-bit inputs', { rows: 3036, inputBits: 16 }, []],
-    ['3037 rows of 16-bit inputs', { rows: 3037, inputBits: 16 }, ['rows: one vector of 3037 inputs of 2 byte(s) (inputBits 16) is 8100 bytes in base64, past the 8096 a 8192-byte protocol line holds: at most 3036 rows']],
+    [
+      '3037 rows of 16-bit inputs',
+      { rows: 3037, inputBits: 16 },
+      ['rows: one vector of 3037 inputs of 2 byte(s) (inputBits 16) is 8100 bytes in base64, past the 8096 a 8192-byte protocol line holds: at most 3036 rows'],
+    ],
     ['4096 rows of 16-bit inputs', { rows: 4096, inputBits: 16 }, [expect.stringMatching(/^rows: one vector of 4096 inputs .* at most 3036 rows$/)]],
-    ['64 outputs of 16 x 16-bit planes with a 12-bit ADC', { outputs: 64, inputBits: 16, weightBits: 16, adcBits: 12, levels: [{ boundary: 20, skip: 0 }], thresholds: [] }, [expect.stringMatching(/^outputs: one result record of 64 outputs of 529 bytes .* at most 11 outputs at inputBits 16, weightBits 16, adcBits 12$/)]],
-    ['11 outputs of 16 x 16-bit planes with a 12-bit ADC', { outputs: 11, inputBits: 16, weightBits: 16, adcBits: 12, levels: [{ boundary: 20, skip: 0 }], thresholds: [] }, []],
+    [
+      '64 outputs of 16 x 16-bit planes with a 12-bit ADC',
+      { outputs: 64, inputBits: 16, weightBits: 16, adcBits: 12, levels: [{ boundary: 20, skip: 0 }], thresholds: [] },
+      [expect.stringMatching(/^outputs: one result record of 64 outputs of 529 bytes .* at most 11 outputs at inputBits 16, weightBits 16, adcBits 12$/)],
+    ],
+    [
+      '11 outputs of 16 x 16-bit planes with a 12-bit ADC',
+      { outputs: 11, inputBits: 16, weightBits: 16, adcBits: 12, levels: [{ boundary: 20, skip: 0 }], thresholds: [] },
+      [],
+    ],
     ['256 outputs of 8 x 8-bit planes', { outputs: 256 }, [expect.stringMatching(/^outputs: one result record of 256 outputs of 73 bytes/)]],
   ])('%s: %j', (_, value, issues) => {
     expect(protocolFitIssues(parseDieProfile(value))).toEqual(issues);
   });
 
   it('is refused when its lines cannot fit, naming the field and the limit', () => {
-    expect(() => parseBoardDieProfile({ rows: 4096, inputBits: 16 }, 'die.json')).toThrow(/^die\.json: invalid die profile:\n {2}rows: .*8192-byte protocol line.*at most 3036 rows/);
+    expect(() => parseBoardDieProfile({ rows: 4096, inputBits: 16 }, 'die.json')).toThrow(
+      /^die\.json: invalid die profile:\n {2}rows: .*8192-byte protocol line.*at most 3036 rows/,
+    );
   });
 });
 

@@ -93,23 +93,35 @@ describe('frame properties', () => {
 
   it('one changed character is always detected', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 65535 }), fc.array(token, { minLength: 1, maxLength: 6 }), fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), (seq, args, at, ch) => {
-        const line = encodeRequest(seq, 'VEC', args);
-        const i = at % line.length;
-        fc.pre(line.charCodeAt(i) !== ch);
-        const bad = line.slice(0, i) + String.fromCharCode(ch) + line.slice(i + 1);
-        expect(parseRequestLine(bad).ok).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 65535 }),
+        fc.array(token, { minLength: 1, maxLength: 6 }),
+        fc.nat(),
+        fc.integer({ min: 0x20, max: 0x7e }),
+        (seq, args, at, ch) => {
+          const line = encodeRequest(seq, 'VEC', args);
+          const i = at % line.length;
+          fc.pre(line.charCodeAt(i) !== ch);
+          const bad = line.slice(0, i) + String.fromCharCode(ch) + line.slice(i + 1);
+          expect(parseRequestLine(bad).ok).toBe(false);
+        },
+      ),
     );
   });
 
   it('random garbage never throws out of any parser', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ maxLength: 40 }).map((s) => frame(s))), (s) => {
-        parseRequestLine(s);
-        parseBoardLine(s);
-        parseTerminalLine(s);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ maxLength: 40 }).map((s) => frame(s)),
+        ),
+        (s) => {
+          parseRequestLine(s);
+          parseBoardLine(s);
+          parseTerminalLine(s);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -26,7 +26,18 @@ import {
 } from '../../shared/protocol/payloads';
 import { stringMatching } from '../support/matchers';
 
-const caps: BoardCapabilities = { rows: 256, outputs: 8, inputBits: 8, weightBits: 8, adcBits: 6, vectorCapacity: 1024, resultCapacity: 1024, window: 8, maxLine: 8192, clockMHz: 100 };
+const caps: BoardCapabilities = {
+  rows: 256,
+  outputs: 8,
+  inputBits: 8,
+  weightBits: 8,
+  adcBits: 6,
+  vectorCapacity: 1024,
+  resultCapacity: 1024,
+  window: 8,
+  maxLine: 8192,
+  clockMHz: 100,
+};
 const osa: BoardRunConfig = { mode: 'osa', levels: DEFAULT_PROFILE.levels, thresholds: DEFAULT_PROFILE.thresholds, salientInputBits: 2 };
 
 describe('identity, capabilities, configuration, run report', () => {
@@ -47,12 +58,25 @@ describe('identity, capabilities, configuration, run report', () => {
     ['identity with 5 fields', () => parseIdentity(['A,B,C,D,E']), /6/],
     ['identity with a non-numeric protocol', () => parseIdentity(['A,B,C,D,E,x']), /protocol/],
     ['capabilities missing WIN', () => parseCapabilities(formatCapabilities(caps).filter((f) => !f.startsWith('WIN'))), /window/],
-    ['capabilities with a bad value', () => parseCapabilities(formatCapabilities(caps).map((f) => (f.startsWith('ROWS') ? 'ROWS=lots' : f))), /rows: expected an integer/],
+    [
+      'capabilities with a bad value',
+      () => parseCapabilities(formatCapabilities(caps).map((f) => (f.startsWith('ROWS') ? 'ROWS=lots' : f))),
+      /rows: expected an integer/,
+    ],
     ['a field without =', () => parseCapabilities(['ROWS']), /not KEY=value/],
     ['an unknown mode', () => parseRunConfig(['MODE=fast'], osa), /MODE/],
     ['an unknown key', () => parseRunConfig(['SPEED=3'], osa), /unknown configuration key\(s\) SPEED/],
     ['malformed levels', () => parseRunConfig(['LEVELS=11-4'], osa), /LEVELS: expected b:t/],
-    ['a run report with a bad state', () => parseRunReport(formatRunReport({ batch: 1, vectors: 1, aborted: false, burstUs: 1, dieTempC: 1, railMw: { VDD_DIG: 1, VDD_ANA: 1, VDD_SRAM: 1 } }).map((f) => (f.startsWith('STATE') ? 'STATE=MAYBE' : f))), /STATE/],
+    [
+      'a run report with a bad state',
+      () =>
+        parseRunReport(
+          formatRunReport({ batch: 1, vectors: 1, aborted: false, burstUs: 1, dieTempC: 1, railMw: { VDD_DIG: 1, VDD_ANA: 1, VDD_SRAM: 1 } }).map((f) =>
+            f.startsWith('STATE') ? 'STATE=MAYBE' : f,
+          ),
+        ),
+      /STATE/,
+    ],
   ])('refuses %s', (_, parse, error) => {
     const r = parse();
     expect(r.ok).toBe(false);

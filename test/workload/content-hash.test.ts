@@ -5,14 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeContentHash, nodeContentHasher, nodeSha256 } from '../../engine/store/node-content-hash';
 import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
-import {
-  canonicalEncoding,
-  contentHash,
-  contentHashOneShot,
-  createContentHasher,
-  createContentHasherFor,
-  pureSha256,
-} from '../../shared/workload/content-hash';
+import { canonicalEncoding, contentHash, contentHashOneShot, createContentHasher, createContentHasherFor, pureSha256 } from '../../shared/workload/content-hash';
 
 /** The hash as it was first defined: pure SHA-256 of the whole canonical encoding. */
 const reference = (m: IntMatrix) => `sha256:${bytesToHex(sha256(canonicalEncoding(m)))}`;
@@ -52,7 +45,11 @@ describe('content hash backends give identical hashes', () => {
   });
 
   it('on the big-endian path, feeds sets larger than its conversion chunk correctly', () => {
-    const m = intMatrix(3, 20_000, Int32Array.from({ length: 60_000 }, (_, k) => (k * 2654435761) | 0));
+    const m = intMatrix(
+      3,
+      20_000,
+      Int32Array.from({ length: 60_000 }, (_, k) => (k * 2654435761) | 0),
+    );
     const h = createContentHasherFor(m.rows, m.cols, nodeSha256, false);
     h.update(m.data);
     expect(h.digest()).toBe(reference(m));

@@ -135,9 +135,19 @@ describe('workloads', () => {
     const p = parseDieProfile({ rows: 4, outputs: 4 });
     const w = generateWorkload(p, { kind: 'corners', vectors: 8, seed: 0 });
     const rows = Array.from({ length: 8 }, (_, v) => Array.from(w.vectors.data.subarray(v * 4, v * 4 + 4)));
-    expect(rows.slice(0, 5)).toEqual([[0, 0, 0, 0], [255, 255, 255, 255], [1, 1, 1, 1], [255, 0, 255, 0], [255, 0, 0, 0]]);
+    expect(rows.slice(0, 5)).toEqual([
+      [0, 0, 0, 0],
+      [255, 255, 255, 255],
+      [1, 1, 1, 1],
+      [255, 0, 255, 0],
+      [255, 0, 0, 0],
+    ]);
     const col = (m: number) => Array.from({ length: 4 }, (_, r) => w.weights.data[r * 4 + m]);
-    expect([col(0), col(1), col(2)]).toEqual([[-128, -128, -128, -128], [127, 127, 127, 127], [-128, 127, -128, 127]]);
+    expect([col(0), col(1), col(2)]).toEqual([
+      [-128, -128, -128, -128],
+      [127, 127, 127, 127],
+      [-128, 127, -128, 127],
+    ]);
   });
 
   it('refuses a vector count out of range', () => {

@@ -54,7 +54,13 @@ function check(context, node, specifier) {
   const rule = LAYERS[from];
   if (!rule) return report(`is not a layer of docs/architecture.md: add '${from}' to LAYERS in tools/lint/layers.js, with what it may import`);
 
-  const local = specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : specifier.startsWith('/') ? specifier : specifier.startsWith('file:') ? fileURLToPath(specifier) : null;
+  const local = specifier.startsWith('.')
+    ? path.resolve(path.dirname(file), specifier)
+    : specifier.startsWith('/')
+      ? specifier
+      : specifier.startsWith('file:')
+        ? fileURLToPath(specifier)
+        : null;
   if (local !== null) {
     const target = layerOf(local);
     if (target === undefined) return report(`must not import '${specifier}': it is outside the repository`);
