@@ -21,7 +21,7 @@ describe('fault specs', () => {
   ])('parses %j', (text, expected) => expect(parseFaultSpec(text)).toEqual(expected));
 
   it.each([
-    ['drop=0.1,drop=0.2', /--faults: 'drop' is given twice/],
+    ['drop=0.1,drop=0.2', /^faults: 'drop' is given twice/],
     ['corrupt-bytes=1e-5,seed=2,corrupt-bytes=1e-5', /'corrupt-bytes' is given twice/],
     ['seed=1, seed=1', /'seed' is given twice/],
     ['corrupt-bytes=1.5', /corrupt-bytes/],
