@@ -15,14 +15,16 @@ import { DEFAULT_PROFILE } from '../../shared/model/profile';
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
 import { rowSlice } from '../../shared/model/matrix';
+import type { Clock } from '../../shared/clock';
+import { VirtualClock } from '../support/virtual-clock';
 
 const workload = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 1200, seed: 3 });
 const request = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 3 }, batchVectors: 200 };
 
-function setup(faults?: FaultSpec) {
+function setup(faults?: FaultSpec, clock: Clock = systemClock) {
   const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'runs.db');
   const { store } = openRunStore(path);
-  const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock, faults });
+  const board = simBoardLink({ die: parseDieConfig({}), clock, faults });
   return { path, store, board };
 }
 
@@ -104,8 +106,11 @@ describe('a run', () => {
   });
 
   it('ends interrupted, committed batches kept, when the board does not come back', async () => {
-    const { store, board } = setup(parseFaultSpec('hang-after=40'));
-    const s = await executeRun(request, { store, board, clock: systemClock, resumeWithinMs: 0 });
+    // virtual time: the board's timeouts and retries run out in full, without seconds of waiting
+    const clock = new VirtualClock();
+    const { store, board } = setup(parseFaultSpec('hang-after=40'), clock);
+    const s = await executeRun(request, { store, board, clock, resumeWithinMs: 0 });
+    clock.stop();
     expect(s.state).toBe('interrupted');
     expect(s.reason).toMatch(/does not answer/);
     const run = store.getRun(s.runId)!;
