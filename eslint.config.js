@@ -30,6 +30,12 @@ export default tseslint.config(
     files: ['**/*.{js,mjs,cjs}'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // CommonJS by necessity (electron-builder's hooks): require is how it imports
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // TEMPORARY (issue 9): files being rewritten; type-checked rules turned on for them when they land
   {
     files: [

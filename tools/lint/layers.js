@@ -24,9 +24,11 @@ export const LAYERS = {
   engine: { may: ['shared', 'drivers', 'engine', 'migrations'], node: true },
   cli: { may: ['shared', 'drivers', 'engine', 'cli'], node: true },
   renderer: { may: ['shared', 'renderer'], node: false },
-  electron: { may: ['shared', 'engine', 'drivers', 'electron'], node: true, electron: true },
+  electron: { may: ['shared', 'engine', 'drivers', 'shell', 'electron'], node: true, electron: true },
+  // the desktop shell's wiring, Electron-free: it takes the Electron API as an argument
+  shell: { may: ['shared', 'shell'], node: true },
   bench: { may: ['shared', 'drivers', 'engine', 'cli', 'bench', 'test'], node: true },
-  test: { may: ['shared', 'drivers', 'engine', 'cli', 'renderer', 'test', 'bench', 'migrations', 'tools', 'bin'], node: true },
+  test: { may: ['shared', 'drivers', 'engine', 'cli', 'renderer', 'shell', 'test', 'bench', 'migrations', 'tools', 'bin'], node: true },
   tools: { may: ['shared', 'tools'], node: true },
   bin: { may: ['cli', 'bin'], node: true },
 };
