@@ -4,6 +4,7 @@ import { benchModel } from './model';
 import { benchModelProcess } from './model-process';
 import { benchEngine, benchMemory } from './engine';
 import { benchStartup } from './startup';
+import { benchApi } from './api.mjs';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => {
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   engine: benchEngine,
   memory: () => benchMemory(),
   startup: () => benchStartup({ runs: 11 }),
+  api: benchApi,
 };
 
 const names = process.argv.slice(2);

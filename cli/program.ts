@@ -7,6 +7,7 @@ import { addSimCommand } from './commands/sim';
 import { addRunCommand } from './commands/run';
 import { addRunsCommand } from './commands/runs';
 import { addProcedureCommand } from './commands/procedure';
+import { addServeCommand } from './commands/serve';
 import { addWorkloadCommand } from './commands/workload';
 import type { CliIo } from './io';
 import { appVersion } from './version';
@@ -26,6 +27,7 @@ export function createProgram(io: CliIo): Command {
   addRunCommand(program, io);
   addRunsCommand(program, io);
   addProcedureCommand(program, io);
+  addServeCommand(program, io);
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput(program.configureOutput());
     cmd.commands.forEach(configure);

@@ -35,8 +35,8 @@ export interface BenchApi {
   resumeRun(ref: string | number, options: { board: string; die?: string; faults?: string; simBaud?: number; anyBoard?: boolean; resumeWithinMs?: number }): Promise<RunHandle<RunSummary>>;
   /** a run in flight (or just ended) in this process, by its id */
   live(runId: number): RunHandle | undefined;
-  /** a stored run read back as its documents: start, descriptor, batches (with data), stop */
-  readRun(runId: number): Iterable<RunDocument>;
+  /** a stored run read back as its documents: start, descriptor, batches (with data unless `withData` is false), stop */
+  readRun(runId: number, options?: { withData?: boolean }): Iterable<RunDocument>;
   getRun(ref: string | number): RunRowDoc | null;
   listRuns(options: { limit?: number; tag?: string }): RunRowDoc[];
   /** abort what runs, wait for it to end, release the store and the writer thread */

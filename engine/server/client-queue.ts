@@ -1,0 +1,166 @@
+// One client's outgoing messages. Acquisition emits documents synchronously and must never wait
+// for a client, so each client gets a bounded queue that sends only while its socket's own buffer
+// is below a high-water mark:
+// - a live batch summary is superseded by the next batch of the same run (newest wins: a live view
+//   wants the latest figures, and run.read or run.batchData has every batch);
+// - start, descriptor, status and stop documents and answers to requests are never dropped;
+// - documents a client asked for from the past (run.subscribe with fromSeq) are read from the
+//   run's own history as the socket drains, never copied into the queue;
+// - a client so far behind that it holds more than `maxPending` messages or `maxPendingBytes` is
+//   disconnected (close code 1013) rather than dropping one of those: it can reconnect and
+//   subscribe from the last sequence number it saw.
+import type { RunDocument } from '../../shared/api/documents';
+import { documentNotification } from './wire';
+
+/** Where the queue writes: a WebSocket, or a test double. */
+export interface MessageSink {
+  /** bytes accepted by send and not yet handed to the OS */
+  readonly bufferedAmount: number;
+  send(text: string, sent: () => void): void;
+}
+
+export interface QueueLimits {
+  /** send only while the sink holds fewer bytes than this */
+  readonly highWaterBytes: number;
+  /** most messages waiting (answers and documents; a catch-up from history counts as one) */
+  readonly maxPending: number;
+  /** most bytes of serialized messages waiting */
+  readonly maxPendingBytes: number;
+}
+
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = { highWaterBytes: 256 * 1024, maxPending: 10_000, maxPendingBytes: 64 * 1024 * 1024 };
+
+type Entry =
+  | { readonly kind: 'text'; readonly text: string }
+  /** serialized at once, so that a pending batch does not hold on to its typed arrays */
+  | { readonly kind: 'document'; readonly runId: number; readonly text: string }
+  /** documents kept by a run's history (or read back from the store), sent from `next` on */
+  | { readonly kind: 'history'; readonly docs: readonly RunDocument[]; next: number };
+
+export interface QueueStats {
+  /** messages waiting now (a catch-up counts its remaining documents) */
+  readonly pending: number;
+  /** the most messages that were ever waiting */
+  readonly maxPending: number;
+  readonly sent: number;
+  /** live batches superseded before they were sent */
+  readonly coalesced: number;
+}
+
+export class ClientQueue {
+  // insertion-ordered: a batch that supersedes another is appended, so sequence numbers stay increasing
+  private readonly entries = new Map<number, Entry>();
+  private readonly batchOfRun = new Map<number, number>();
+  private nextKey = 0;
+  private pendingBytes = 0;
+  private historyLeft = 0;
+  private historyEntries = 0;
+  private sent = 0;
+  private coalesced = 0;
+  private peak = 0;
+  private pumping = false;
+  private closed = false;
+
+  constructor(
+    private readonly sink: MessageSink,
+    private readonly limits: QueueLimits,
+    /** called once when the client fell too far behind; the owner closes the connection */
+    private readonly onOverflow: (why: string) => void,
+  ) {}
+
+  /** An answer to a request, already serialized. */
+  text(text: string): void {
+    if (this.closed) return;
+    this.pendingBytes += text.length;
+    this.add({ kind: 'text', text });
+  }
+
+  /** A live document of a run the client watches. */
+  document(doc: RunDocument): void {
+    if (this.closed) return;
+    if (doc.type === 'batch') {
+      const older = this.batchOfRun.get(doc.runId);
+      const superseded = older === undefined ? undefined : this.entries.get(older);
+      if (older !== undefined && superseded?.kind === 'document') {
+        this.entries.delete(older);
+        this.pendingBytes -= superseded.text.length;
+        this.coalesced++;
+      }
+      this.batchOfRun.set(doc.runId, this.nextKey);
+    }
+    const text = documentNotification(doc);
+    this.pendingBytes += text.length;
+    this.add({ kind: 'document', runId: doc.runId, text });
+  }
+
+  /** Documents from history, all of them, in order (none is superseded: the client asked for them). */
+  history(docs: readonly RunDocument[]): void {
+    if (this.closed || docs.length === 0) return;
+    this.historyLeft += docs.length;
+    this.historyEntries++;
+    this.add({ kind: 'history', docs, next: 0 });
+  }
+
+  get stats(): QueueStats {
+    return { pending: this.pending, maxPending: this.peak, sent: this.sent, coalesced: this.coalesced };
+  }
+
+  /** Forget everything (the connection closed). */
+  close(): void {
+    this.closed = true;
+    this.entries.clear();
+    this.batchOfRun.clear();
+    this.historyLeft = this.historyEntries = this.pendingBytes = 0;
+  }
+
+  private get pending(): number {
+    return this.entries.size - this.historyEntries + this.historyLeft;
+  }
+
+  private add(entry: Entry): void {
+    this.entries.set(this.nextKey++, entry);
+    this.pump();
+    const waiting = this.entries.size;
+    this.peak = Math.max(this.peak, this.pending);
+    if (waiting > this.limits.maxPending || this.pendingBytes > this.limits.maxPendingBytes) {
+      this.close();
+      this.onOverflow(`the client fell too far behind (${waiting} messages, ${this.pendingBytes} bytes waiting): reconnect and subscribe from the last seq seen`);
+    }
+  }
+
+  /** Send while the sink has room; a send's completion pumps again. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.closed && this.sink.bufferedAmount < this.limits.highWaterBytes) {
+        const text = this.take();
+        if (text === null) break;
+        this.sent++;
+        this.sink.send(text, () => this.pump());
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** The next message to send, taken off the queue. */
+  private take(): string | null {
+    const first = this.entries.entries().next();
+    if (first.done) return null;
+    const [key, entry] = first.value;
+    if (entry.kind === 'history') {
+      const doc = entry.docs[entry.next++] as RunDocument;
+      this.historyLeft--;
+      if (entry.next >= entry.docs.length) {
+        this.entries.delete(key);
+        this.historyEntries--;
+      }
+      return documentNotification(doc);
+    }
+    this.entries.delete(key);
+    this.pendingBytes -= entry.text.length;
+    if (entry.kind === 'document' && this.batchOfRun.get(entry.runId) === key) this.batchOfRun.delete(entry.runId);
+    return entry.text;
+  }
+}
