@@ -38,7 +38,9 @@ function march({ summary: s }: ProcedureReportOf<'march'>): string[] {
   const cells = s.stuckCells;
   return [
     ...s.backgrounds.map((b) => `${b.background.padEnd(22)} ${b.bitsWrong} bit(s) read back wrong`),
-    cells.length === 0 ? 'PASS: no stuck cells' : `FAIL: ${cells.length} stuck cell(s): ${cells.map((c) => `(row ${c.row}, column ${c.column}) stuck at ${c.stuckAt}`).join(', ')}`,
+    cells.length === 0
+      ? 'PASS: no stuck cells'
+      : `FAIL: ${cells.length} stuck cell(s): ${cells.map((c) => `(row ${c.row}, column ${c.column}) stuck at ${c.stuckAt}`).join(', ')}`,
   ];
 }
 
@@ -57,7 +59,9 @@ function adcTransfer({ summary: s }: ProcedureReportOf<'adc-transfer'>): string[
 function snrSweep({ summary: s }: ProcedureReportOf<'snr-sweep'>): string[] {
   return [
     '    b   measured dB   model dB   pJ/MAC',
-    ...s.points.map((p) => `${String(p.boundary).padStart(5)}   ${fmtDb(p.snrDb).padStart(11)}   ${fmtDb(p.modelSnrDb).padStart(8)}   ${p.measuredPjPerMac.toFixed(2).padStart(6)}`),
+    ...s.points.map(
+      (p) => `${String(p.boundary).padStart(5)}   ${fmtDb(p.snrDb).padStart(11)}   ${fmtDb(p.modelSnrDb).padStart(8)}   ${p.measuredPjPerMac.toFixed(2).padStart(6)}`,
+    ),
   ];
 }
 
@@ -87,8 +91,12 @@ function osaPoints({ summary: s }: ProcedureReportOf<'osa-points'>): string[] {
 function repeatability({ summary: s }: ProcedureReportOf<'repeatability'>): string[] {
   const lines: string[] = [];
   for (const die of s.dies) {
-    die.runs.forEach((r, k) => lines.push(`${die.dieId}  repeat ${String(k + 1).padStart(3)}   SNR ${fmtDb(r.snrDb)} dB   ${r.measuredPjPerMac.toFixed(3)} pJ/MAC   (run ${r.runId})`));
-    lines.push(`${die.dieId}  SNR ${fix(die.snrDb.mean, 3)} +- ${sdOf(die.snrDb, 3)} dB; energy ${die.measuredPjPerMac.mean.toFixed(3)} +- ${die.measuredPjPerMac.sd.toFixed(3)} pJ/MAC`);
+    die.runs.forEach((r, k) =>
+      lines.push(`${die.dieId}  repeat ${String(k + 1).padStart(3)}   SNR ${fmtDb(r.snrDb)} dB   ${r.measuredPjPerMac.toFixed(3)} pJ/MAC   (run ${r.runId})`),
+    );
+    lines.push(
+      `${die.dieId}  SNR ${fix(die.snrDb.mean, 3)} +- ${sdOf(die.snrDb, 3)} dB; energy ${die.measuredPjPerMac.mean.toFixed(3)} +- ${die.measuredPjPerMac.sd.toFixed(3)} pJ/MAC`,
+    );
   }
   const { betweenDies: between, withinDieSd: within } = s;
   if (between && within) {

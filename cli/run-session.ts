@@ -50,7 +50,8 @@ export async function runOnBench<S>(o: BenchRunOptions, io: CliIo, start: (bench
   const release: (() => unknown)[] = [() => bench.close(), () => reporter.done()];
   let started = false;
   try {
-    if (bench.recovered.length > 0) reporter.line(`marked ${bench.recovered.length} run(s) left running by a process that is gone as interrupted: ${bench.recovered.join(', ')}`);
+    if (bench.recovered.length > 0)
+      reporter.line(`marked ${bench.recovered.length} run(s) left running by a process that is gone as interrupted: ${bench.recovered.join(', ')}`);
     const handle = await start(bench);
     started = true;
     const { control } = handle;

@@ -44,7 +44,10 @@ export function addDemoCommand(program: Command, io: CliIo): void {
         `osa level mix         ${osa.levelMix.map(pct).join(' / ').padEnd(27)}${SPEC_OSA.levelMix.map(pct).join(' / ')}`,
         `osa SNR per level dB  ${osa.snrDbPerLevel.map(db).join(' / ').padEnd(27)}${SPEC_OSA.snrDbPerLevel.join(' / ')}`,
         `osa SNR overall dB    ${db(osa.snrDb).padEnd(27)}${SPEC_OSA.snrDb}`,
-        `planes D / A / skip   ${[osa.meanPlanes.digital, osa.meanPlanes.analog, osa.meanPlanes.skipped].map((v) => v.toFixed(1)).join(' / ').padEnd(27)}${Object.values(SPEC_OSA.meanPlanes).join(' / ')}`,
+        `planes D / A / skip   ${[osa.meanPlanes.digital, osa.meanPlanes.analog, osa.meanPlanes.skipped]
+          .map((v) => v.toFixed(1))
+          .join(' / ')
+          .padEnd(27)}${Object.values(SPEC_OSA.meanPlanes).join(' / ')}`,
         `gain vs dcim          ${osa.gainVsDcim.toFixed(3).padEnd(27)}${SPEC_OSA.gainVsDcim}`,
         `dcim TOPS/W           ${dcim.topsPerWatt.toFixed(2).padEnd(27)}${SPEC_OSA.dcimTopsPerWatt}`,
         '',

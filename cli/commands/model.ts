@@ -67,11 +67,57 @@ export function formatMacRecords(batch: MacBatch, firstVector: number, format: '
     const s = int32IfExact(saliency[mac] as number);
     const c = codes ? Array.from(codes.subarray(mac * planes, (mac + 1) * planes)) : null;
     out += csv
-      ? v + ',' + m + ',' + ex + ',' + d + ',' + a + ',' + yhat[mac] + ',' + level[mac] + ',' + s + ',' + nDigital[mac] + ',' +
-        nAnalog[mac] + ',' + nSkipped[mac] + ',' + es + (c ? ',' + c.join(' ') : '') + '\n'
-      : '{"vector":' + v + ',"output":' + m + ',"exact":' + ex + ',"digital":' + d + ',"analog":' + a + ',"yhat":' + yhat[mac] +
-        ',"level":' + level[mac] + ',"saliency":' + s + ',"nDigital":' + nDigital[mac] + ',"nAnalog":' + nAnalog[mac] +
-        ',"nSkipped":' + nSkipped[mac] + ',"energyPj":' + es + (c ? ',"codes":[' + c.join(',') + ']' : '') + '}\n';
+      ? v +
+        ',' +
+        m +
+        ',' +
+        ex +
+        ',' +
+        d +
+        ',' +
+        a +
+        ',' +
+        yhat[mac] +
+        ',' +
+        level[mac] +
+        ',' +
+        s +
+        ',' +
+        nDigital[mac] +
+        ',' +
+        nAnalog[mac] +
+        ',' +
+        nSkipped[mac] +
+        ',' +
+        es +
+        (c ? ',' + c.join(' ') : '') +
+        '\n'
+      : '{"vector":' +
+        v +
+        ',"output":' +
+        m +
+        ',"exact":' +
+        ex +
+        ',"digital":' +
+        d +
+        ',"analog":' +
+        a +
+        ',"yhat":' +
+        yhat[mac] +
+        ',"level":' +
+        level[mac] +
+        ',"saliency":' +
+        s +
+        ',"nDigital":' +
+        nDigital[mac] +
+        ',"nAnalog":' +
+        nAnalog[mac] +
+        ',"nSkipped":' +
+        nSkipped[mac] +
+        ',"energyPj":' +
+        es +
+        (c ? ',"codes":[' + c.join(',') + ']' : '') +
+        '}\n';
     if (++m === outputs) {
       m = 0;
       v++;
@@ -87,7 +133,11 @@ export function addModelCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--codes', 'add the ADC code of every plane (-1 where the plane is not analog)')
     .action(async (o: ModelInputOptions & { format: 'jsonl' | 'csv'; codes?: boolean }) => {
-      const [{ config, vectors, model: die }, { macCsvHeader }, { evaluateInBatches }] = await Promise.all([loadInputs(o), import('../../shared/io/mac-records'), import('../../shared/model/batches')]);
+      const [{ config, vectors, model: die }, { macCsvHeader }, { evaluateInBatches }] = await Promise.all([
+        loadInputs(o),
+        import('../../shared/io/mac-records'),
+        import('../../shared/model/batches'),
+      ]);
       const codes = o.codes === true;
       await vectors.forEach(() => {}); // check every vector before the first record (a read is ~0.4 s/GB)
       if (o.format === 'csv') await writeChunk(io.stdout, macCsvHeader(codes));
@@ -98,14 +148,15 @@ export function addModelCommand(program: Command, io: CliIo): void {
       });
     });
 
-  withModelInputs(model.command('summary').description('one JSON object: SNR overall and per level, level mix, planes, energy, G, TOPS/W'))
-    .action(async (o: ModelInputOptions) => {
-      const [{ profile, config, weights, vectors, model: die }, { nodeContentHash, nodeContentHasher }, { SummaryAccumulator }, { evaluateInBatches }] = await Promise.all([
-        loadInputs(o),
-        import('../../engine/store/node-content-hash'),
-        import('../../shared/analysis/summary'),
-        import('../../shared/model/batches'),
-      ]);
+  withModelInputs(model.command('summary').description('one JSON object: SNR overall and per level, level mix, planes, energy, G, TOPS/W')).action(
+    async (o: ModelInputOptions) => {
+      const [{ profile, config, weights, vectors, model: die }, { nodeContentHash, nodeContentHasher }, { SummaryAccumulator }, { evaluateInBatches }] =
+        await Promise.all([
+          loadInputs(o),
+          import('../../engine/store/node-content-hash'),
+          import('../../shared/analysis/summary'),
+          import('../../shared/model/batches'),
+        ]);
       const acc = new SummaryAccumulator(profile);
       // one pass: a bad vector stops the command before anything is written, so no second is needed
       const vectorsHash = nodeContentHasher(vectors.rows, vectors.cols);
@@ -121,5 +172,6 @@ export function addModelCommand(program: Command, io: CliIo): void {
         weightsHash: nodeContentHash(weights),
       };
       await writeChunk(io.stdout, `${JSON.stringify(summary, null, 2)}\n`);
-    });
+    },
+  );
 }

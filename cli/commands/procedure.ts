@@ -48,7 +48,13 @@ async function runProcedure(io: CliIo, o: Common, procedure: ProcedureName, para
   const { runOnBench } = await import('../run-session');
   const { outcome: report } = await runOnBench(o, io, (bench) => bench.startProcedure({ board: o.board, profile: o.profile, die: o.die, procedure, params }));
   if (o.json) await writeChunk(io.stdout, `${JSON.stringify(report)}\n`);
-  else await writeChunk(io.stdout, `${report.procedure} (run ${report.runId}, ${report.guid})\n${formatProcedureReport(report).map((l) => `  ${l}`).join('\n')}\n`);
+  else
+    await writeChunk(
+      io.stdout,
+      `${report.procedure} (run ${report.runId}, ${report.guid})\n${formatProcedureReport(report)
+        .map((l) => `  ${l}`)
+        .join('\n')}\n`,
+    );
   if (report.passed === false) io.exit.code = 1;
 }
 
@@ -60,7 +66,9 @@ export function addProcedureCommand(program: Command, io: CliIo): void {
     .option('--seed <S>', 'seed', integerIn(0, Number.MAX_SAFE_INTEGER), 1)
     .action((o: Common & { random: number; seed: number }) => runProcedure(io, o, 'functional', { random: o.random, seed: o.seed }));
 
-  common(proc.command('march').description('SRAM march test through weight write and read-back: the stuck-cell map (pass/fail)')).action((o: Common) => runProcedure(io, o, 'march', {}));
+  common(proc.command('march').description('SRAM march test through weight write and read-back: the stuck-cell map (pass/fail)')).action((o: Common) =>
+    runProcedure(io, o, 'march', {}),
+  );
 
   common(proc.command('adc-transfer').description('ADC transfer curve per column: gain, offset, noise, DNL and INL; stored as a calibration'))
     .option('--repeat <R>', 'repeats of the ramp', integerIn(2, 10_000), 8)
@@ -70,21 +78,33 @@ export function addProcedureCommand(program: Command, io: CliIo): void {
     .option('--from <b>', 'first boundary', integerIn(0, 31), 0)
     .option('--to <b>', 'last boundary', integerIn(0, 31), 14)
     .option('--skip <t>', 'skip line (capped at b)', integerIn(0, 31), 0)
-    .action((o: Common & Workload & { from: number; to: number; skip: number }) => runProcedure(io, o, 'snr-sweep', { ...workloadOf(o), from: o.from, to: o.to, skip: o.skip }));
+    .action((o: Common & Workload & { from: number; to: number; skip: number }) =>
+      runProcedure(io, o, 'snr-sweep', { ...workloadOf(o), from: o.from, to: o.to, skip: o.skip }),
+    );
 
   workload(common(proc.command('power-per-mode').description('measured rail energy per MAC and TOPS/W in dcim, acim, hcim and osa, against the energy model')), 4000)
     .option('--boundary <b>', 'the hcim point', integerIn(0, 31), 9)
     .action((o: Common & Workload & { boundary: number }) => runProcedure(io, o, 'power-per-mode', { ...workloadOf(o), boundary: o.boundary }));
 
   workload(common(proc.command('osa-points').description('OSA operating points: thresholds shifted by each offset; level mix, SNR, gain, Pareto front')), 4000)
-    .option('--offsets <list>', 'comma-separated offsets added to every threshold', (v) => v.split(',').map((x) => integerIn(-10_000_000, 10_000_000)(x.trim())), [-12288, -6144, 0, 6144, 12288])
+    .option(
+      '--offsets <list>',
+      'comma-separated offsets added to every threshold',
+      (v) => v.split(',').map((x) => integerIn(-10_000_000, 10_000_000)(x.trim())),
+      [-12288, -6144, 0, 6144, 12288],
+    )
     .action((o: Common & Workload & { offsets: number[] }) => runProcedure(io, o, 'osa-points', { ...workloadOf(o), offsets: o.offsets }));
 
   workload(common(proc.command('repeatability').description('the same run repeated, on one die or several: run-to-run and die-to-die spread of SNR and energy')), 2000)
     .option('--times <n>', 'repetitions per die', integerIn(2, 1000), 5)
     .option('--mode <mode>', `mode: ${MODES.join(', ')}`, oneOf(MODES), 'osa' as Mode)
     .option('--boundary <b>', 'hcim: boundary', integerIn(0, 31))
-    .option('--also <boards>', 'more dies to compare, comma-separated: die files with --board sim (drivers/sim/dies/*.json), board addresses otherwise', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--also <boards>', 'more dies to compare, comma-separated: die files with --board sim (drivers/sim/dies/*.json), board addresses otherwise', (v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .action((o: Common & Workload & { times: number; mode: Mode; boundary?: number; also?: string[] }) =>
       runProcedure(io, o, 'repeatability', { ...workloadOf(o), times: o.times, mode: o.mode, boundary: o.boundary, also: o.also ?? [] }),
     );

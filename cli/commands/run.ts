@@ -52,14 +52,22 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--profile <file>', 'die profile JSON (default: the spec defaults)')
     .option('--die <file>', 'sim: die configuration JSON')
     .option('--repeat <R>', 'run each batch R times (noise, power averaging)', integerIn(1, 100_000), 1)
-    .option('--batch <n>', 'vectors per batch (default: about a second of link each, so progress and a stop come within seconds at any baud rate)', integerIn(1, 1_000_000))
+    .option(
+      '--batch <n>',
+      'vectors per batch (default: about a second of link each, so progress and a stop come within seconds at any baud rate)',
+      integerIn(1, 1_000_000),
+    )
     .option('--label <text>', 'a name for the run')
     .option('--tag <tag>', 'tag the run (repeatable)', collect, [])
     .option('--faults <spec>', 'sim: inject faults (see osa-bench sim --help)')
     .option('--sim-baud <b>', 'sim: pace the link at B baud (0 = unpaced)', integerIn(0, 100_000_000), 0)
     .option('--resume-within <ms>', 'after a disconnect, wait this long for the same board and resume', integerIn(0, 3_600_000), 10_000)
     .option('--no-wire-log', 'do not keep the raw wire lines')
-    .option('--calibration <id>', 'a calibration record (from procedure adc-transfer) to read the ADC codes through: per column gain and offset; the raw codes are stored', integerIn(1, Number.MAX_SAFE_INTEGER))
+    .option(
+      '--calibration <id>',
+      'a calibration record (from procedure adc-transfer) to read the ADC codes through: per column gain and offset; the raw codes are stored',
+      integerIn(1, Number.MAX_SAFE_INTEGER),
+    )
     .option('--json', 'print one JSON object with the run figures at the end')
     .action(async (o: RunCommandOptions) => {
       if (o.workload && o.vectors === undefined) throw new FieldError('vectors', 'required with a workload');

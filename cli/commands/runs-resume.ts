@@ -18,7 +18,9 @@ interface ResumeCommandOptions extends BenchRunOptions {
 export function addRunsResumeCommand(runs: Command, io: CliIo): void {
   runs
     .command('resume <run>')
-    .description('take an interrupted run (a crash, a kill, a disconnect that outlasted the wait) up again from its last committed batch, on a board of the same identity; every vector is measured once')
+    .description(
+      'take an interrupted run (a crash, a kill, a disconnect that outlasted the wait) up again from its last committed batch, on a board of the same identity; every vector is measured once',
+    )
     .requiredOption('--board <address>', 'sim, a device such as /dev/ttyUSB0, or tcp://HOST:PORT')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
     .option('--db-limit-mb <MB>', 'fail the run, keeping what is committed, before the store grows past MB', integerIn(1, 100_000_000))

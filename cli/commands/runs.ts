@@ -34,7 +34,19 @@ const measured = (r: RunRow) => r.summary !== null && (r.vectorsDone > 0 || r.ve
 
 function brief(r: RunRow) {
   const s = measured(r) ? (r.summary ?? {}) : {};
-  return { id: r.id, guid: r.guid, kind: r.kind, label: r.label, state: r.state, mode: r.mode, vectorsDone: r.vectorsDone, vectorsTotal: r.vectorsTotal, snrDb: s.snrDb ?? null, startedAt: r.startedAt, tags: r.tags };
+  return {
+    id: r.id,
+    guid: r.guid,
+    kind: r.kind,
+    label: r.label,
+    state: r.state,
+    mode: r.mode,
+    vectorsDone: r.vectorsDone,
+    vectorsTotal: r.vectorsTotal,
+    snrDb: s.snrDb ?? null,
+    startedAt: r.startedAt,
+    tags: r.tags,
+  };
 }
 
 /** SNR for the table: a summary with no SNR means no error at all. */
@@ -56,12 +68,27 @@ export function addRunsCommand(program: Command, io: CliIo): void {
     .option('--tag <tag>', 'only runs with this tag')
     .option('--json', 'one JSON array')
     .action((o: { db?: string; limit: number; tag?: string; json?: boolean }) =>
-      withStore(o.db, async (store) => {
-        const runs = store.listRuns(o.limit, o.tag);
-        if (o.json) return writeChunk(io.stdout, `${JSON.stringify(runs.map(brief))}\n`);
-        const lines = runs.map((r) => [String(r.id).padStart(5), r.guid.slice(0, 8), r.state.padEnd(11), (r.mode ?? '-').padEnd(5), `${r.vectorsDone}/${r.vectorsTotal}`.padStart(15), snrText(r), r.startedAt, r.tags.join(',')].join('  '));
-        await writeChunk(io.stdout, `${['   id  guid      state        mode           vectors  snr  started  tags', ...lines].join('\n')}\n`);
-      }, true),
+      withStore(
+        o.db,
+        async (store) => {
+          const runs = store.listRuns(o.limit, o.tag);
+          if (o.json) return writeChunk(io.stdout, `${JSON.stringify(runs.map(brief))}\n`);
+          const lines = runs.map((r) =>
+            [
+              String(r.id).padStart(5),
+              r.guid.slice(0, 8),
+              r.state.padEnd(11),
+              (r.mode ?? '-').padEnd(5),
+              `${r.vectorsDone}/${r.vectorsTotal}`.padStart(15),
+              snrText(r),
+              r.startedAt,
+              r.tags.join(','),
+            ].join('  '),
+          );
+          await writeChunk(io.stdout, `${['   id  guid      state        mode           vectors  snr  started  tags', ...lines].join('\n')}\n`);
+        },
+        true,
+      ),
     );
 
   runs
@@ -70,13 +97,26 @@ export function addRunsCommand(program: Command, io: CliIo): void {
     .option('--db <file>', dbOption)
     .option('--json', 'one JSON object')
     .action((ref: string, o: { db?: string; json?: boolean }) =>
-      withStore(o.db, async (store) => {
-        const run = findRun(store, ref);
-        const blocks = store.blockSummaries(run.id).map((b) => ({ block: b.block, firstVector: b.firstVector, vectors: b.vectors, digitalMismatches: b.summary.digitalMismatches, levelAgreement: b.summary.levelAgreements / b.summary.macs, power: b.power }));
-        const session = run.sessionId === null ? null : store.session(run.sessionId);
-        const detail = { ...run, session, blocks, events: store.events(run.id), notes: store.notes(run.id), children: store.childRuns(run.id).map(brief) };
-        await writeChunk(io.stdout, `${JSON.stringify(detail, null, o.json ? undefined : 2)}\n`);
-      }, true),
+      withStore(
+        o.db,
+        async (store) => {
+          const run = findRun(store, ref);
+          const blocks = store
+            .blockSummaries(run.id)
+            .map((b) => ({
+              block: b.block,
+              firstVector: b.firstVector,
+              vectors: b.vectors,
+              digitalMismatches: b.summary.digitalMismatches,
+              levelAgreement: b.summary.levelAgreements / b.summary.macs,
+              power: b.power,
+            }));
+          const session = run.sessionId === null ? null : store.session(run.sessionId);
+          const detail = { ...run, session, blocks, events: store.events(run.id), notes: store.notes(run.id), children: store.childRuns(run.id).map(brief) };
+          await writeChunk(io.stdout, `${JSON.stringify(detail, null, o.json ? undefined : 2)}\n`);
+        },
+        true,
+      ),
     );
 
   runs

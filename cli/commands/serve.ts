@@ -63,6 +63,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
           {
             dbPath,
             clock: systemClock,
+            warmWriter: true,
             session: { operator: operator(), bench: hostname(), ambientC: null, notes: null },
             version: appVersion(),
             log: (line) => io.stderr.write(`osa-bench serve: ${line}\n`),

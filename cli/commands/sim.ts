@@ -41,15 +41,16 @@ export function addSimCommand(program: Command, io: CliIo): void {
     .option('--faults <spec>', 'inject faults: corrupt=R,drop=R (per line), corrupt-bytes=R (per byte),hang-after=N,disconnect-after=N,reboot-after=N,seed=S')
     .action(async (o: SimOptions) => {
       if (Boolean(o.pty) === (o.tcp !== undefined)) throw new Error('give exactly one of --pty or --tcp PORT');
-      const [{ systemClock }, { loadDieConfig, parseDieConfig }, { NO_FAULTS, parseFaultSpec }, { createPtyPair }, { SimBoard }, { serveSimBoard }, { openSerial }] = await Promise.all([
-        import('../../drivers/clock'),
-        import('../../drivers/sim/die-config'),
-        import('../../drivers/sim/faults'),
-        import('../../drivers/sim/pty-pair'),
-        import('../../drivers/sim/sim-board'),
-        import('../../drivers/sim/tcp-server'),
-        import('../../drivers/transport/serial'),
-      ]);
+      const [{ systemClock }, { loadDieConfig, parseDieConfig }, { NO_FAULTS, parseFaultSpec }, { createPtyPair }, { SimBoard }, { serveSimBoard }, { openSerial }] =
+        await Promise.all([
+          import('../../drivers/clock'),
+          import('../../drivers/sim/die-config'),
+          import('../../drivers/sim/faults'),
+          import('../../drivers/sim/pty-pair'),
+          import('../../drivers/sim/sim-board'),
+          import('../../drivers/sim/tcp-server'),
+          import('../../drivers/transport/serial'),
+        ]);
       let die: DieConfig = o.die ? await loadDieConfig(o.die) : parseDieConfig({});
       if (o.dieSeed !== undefined) die = { ...die, seed: o.dieSeed };
       const options: SimBoardOptions = {

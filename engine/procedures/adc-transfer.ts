@@ -9,6 +9,7 @@ import { intMatrix } from '../../shared/model/matrix';
 import { weightRange } from '../../shared/model/matrix';
 import { matrixSource } from '../../shared/workload/vector-source';
 import type { ProcedureReportOf } from '../../shared/api/procedure-reports';
+import { measuredDieId } from '../store/stored-run';
 import { childRun, finishParent, startParent, type ProcedureContext } from './context';
 
 export interface AdcTransferParams {
@@ -66,16 +67,30 @@ export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferPara
   const { rows, outputs, weightBits: bw } = p;
   const adcTop = 2 ** p.adcBits - 1;
   const wMin = weightRange(bw)[0];
-  const ramp = intMatrix(rows + 1, rows, Int32Array.from({ length: (rows + 1) * rows }, (_, k) => (k % rows < Math.floor(k / rows) ? 1 : 0)));
+  const ramp = intMatrix(
+    rows + 1,
+    rows,
+    Int32Array.from({ length: (rows + 1) * rows }, (_, k) => (k % rows < Math.floor(k / rows) ? 1 : 0)),
+  );
   const fits: ColumnFit[] = [];
   let dieId = '';
   for (let s = 0; s < bw; s++) {
-    const weights = intMatrix(rows, outputs, Int32Array.from({ length: rows * outputs }, (_, k) => {
-      const j = ((k % outputs) + s) % bw;
-      return j === bw - 1 ? wMin : 2 ** j;
-    }));
-    const run = await childRun(ctx, parent, `rotation ${s}`, { config: { mode: 'acim' }, weights, vectors: matrixSource(ramp), repeat: params.repeat, source: { generator: 'adc-ramp', seed: s } });
-    dieId = String(ctx.store.getRun(run.runId)?.provenance.dieId ?? '');
+    const weights = intMatrix(
+      rows,
+      outputs,
+      Int32Array.from({ length: rows * outputs }, (_, k) => {
+        const j = ((k % outputs) + s) % bw;
+        return j === bw - 1 ? wMin : 2 ** j;
+      }),
+    );
+    const run = await childRun(ctx, parent, `rotation ${s}`, {
+      config: { mode: 'acim' },
+      weights,
+      vectors: matrixSource(ramp),
+      repeat: params.repeat,
+      source: { generator: 'adc-ramp', seed: s },
+    });
+    dieId = measuredDieId(ctx.store, run.runId);
     const codes: number[][][] = Array.from({ length: outputs }, () => Array.from({ length: rows + 1 }, () => []));
     for (const b of ctx.store.blocks(run.runId)) {
       const results = b.vectors * b.repeat;
@@ -107,5 +122,15 @@ export async function adcTransfer(ctx: ProcedureContext, params: AdcTransferPara
     offsetLsb: Float64Array.from(fits, (c) => c.offsetLsb),
     notes: `adc-transfer, ${params.repeat} repeats`,
   });
-  return finishParent(ctx, parent, 'adc-transfer', null, { rows, repeat: params.repeat, columns: fits, gain, offsetLsb: offset, noiseLsb: noise, maxDnlLsb: dnl, maxInlLsb: inl, calibrationId: calibration.id });
+  return finishParent(ctx, parent, 'adc-transfer', null, {
+    rows,
+    repeat: params.repeat,
+    columns: fits,
+    gain,
+    offsetLsb: offset,
+    noiseLsb: noise,
+    maxDnlLsb: dnl,
+    maxInlLsb: inl,
+    calibrationId: calibration.id,
+  });
 }

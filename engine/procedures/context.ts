@@ -42,7 +42,18 @@ export interface ParentRun {
 
 /** A parent run for a procedure of `steps` child runs (null: not known ahead); its children point at it. */
 export function startParent(ctx: ProcedureContext, kind: string, params: object, steps: number | null = null): ParentRun {
-  const run = ctx.store.createRun({ kind, label: kind, sessionId: ctx.sessionId, mode: 'sweep', config: params, provenance: { procedure: kind, params }, vectorSet: null, weightSet: null, vectorsTotal: 0, repeat: 1 });
+  const run = ctx.store.createRun({
+    kind,
+    label: kind,
+    sessionId: ctx.sessionId,
+    mode: 'sweep',
+    config: params,
+    provenance: { procedure: kind, params },
+    vectorSet: null,
+    weightSet: null,
+    vectorsTotal: 0,
+    repeat: 1,
+  });
   const parent = { ...run, steps, stepsDone: 0, startedAt: ctx.clock.now() };
   const row = ctx.store.getRun(run.id);
   if (row) ctx.emit?.(startDocument(row));
@@ -51,7 +62,13 @@ export function startParent(ctx: ProcedureContext, kind: string, params: object,
 }
 
 /** End a procedure's parent run with its summary (stored with `passed`), and make its typed report. */
-export function finishParent<P extends ProcedureName>(ctx: ProcedureContext, parent: ParentRun, procedure: P, passed: ProcedureReportOf<P>['passed'], summary: ProcedureSummary<P>): ProcedureReportOf<P> {
+export function finishParent<P extends ProcedureName>(
+  ctx: ProcedureContext,
+  parent: ParentRun,
+  procedure: P,
+  passed: ProcedureReportOf<P>['passed'],
+  summary: ProcedureSummary<P>,
+): ProcedureReportOf<P> {
   ctx.store.setState(parent.id, 'completed', passed === false ? 'failed its pass criterion' : null, { passed, ...summary });
   emitStop(ctx, parent.id);
   return { procedure, runId: parent.id, guid: parent.guid, passed, summary } as ProcedureReportOf<P>;

@@ -23,7 +23,12 @@ export async function functionalCheck(ctx: ProcedureContext, params: FunctionalP
   let vectors = 0;
   for (const { step, spec } of sets) {
     const w = generateWorkload(p, spec);
-    const s = await childRun(ctx, parent, step, { config: { mode: 'dcim' }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: spec.kind, seed: spec.seed } });
+    const s = await childRun(ctx, parent, step, {
+      config: { mode: 'dcim' },
+      weights: w.weights,
+      vectors: matrixSource(w.vectors),
+      source: { generator: spec.kind, seed: spec.seed },
+    });
     mismatches += s.digitalMismatches;
     vectors += s.vectors;
     steps.push({ step, vectors: s.vectors, digitalMismatches: s.digitalMismatches, runId: s.runId });

@@ -19,11 +19,22 @@ export async function osaPoints(ctx: ProcedureContext, params: OsaPointsParams):
     const thresholds = ctx.profile.thresholds.map((t) => t + offset);
     const profile = parseDieProfile({ ...ctx.profile, levels: ctx.profile.levels.map((l) => ({ ...l })), thresholds, energy: { ...ctx.profile.energy } });
     const s = await childRun({ ...ctx, profile }, parent, `thresholds ${offset >= 0 ? '+' : ''}${offset}`, { ...stim, config: { mode: 'osa' } });
-    points.push({ offset, thresholds, snrDb: s.snrDb, gainVsDcim: s.gainVsDcim, modelGainVsDcim: s.modelGainVsDcim, levelMix: levelMixOf(ctx, s.runId, ctx.profile.levels.length), pareto: false, runId: s.runId });
+    points.push({
+      offset,
+      thresholds,
+      snrDb: s.snrDb,
+      gainVsDcim: s.gainVsDcim,
+      modelGainVsDcim: s.modelGainVsDcim,
+      levelMix: levelMixOf(ctx, s.runId, ctx.profile.levels.length),
+      pareto: false,
+      runId: s.runId,
+    });
   }
   for (const p of points) {
     const snr = p.snrDb ?? Infinity;
-    p.pareto = !points.some((q) => q !== p && q.gainVsDcim >= p.gainVsDcim && (q.snrDb ?? Infinity) >= snr && (q.gainVsDcim > p.gainVsDcim || (q.snrDb ?? Infinity) > snr));
+    p.pareto = !points.some(
+      (q) => q !== p && q.gainVsDcim >= p.gainVsDcim && (q.snrDb ?? Infinity) >= snr && (q.gainVsDcim > p.gainVsDcim || (q.snrDb ?? Infinity) > snr),
+    );
   }
   return finishParent(ctx, parent, 'osa-points', null, { points });
 }

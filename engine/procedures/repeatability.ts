@@ -5,6 +5,7 @@ import type { DbSpread, DieRepeatability, ProcedureReportOf, RepeatabilitySummar
 import { spread } from '../../shared/analysis/spread';
 import type { ModeConfig } from '../../shared/model/modes';
 import type { BoardLink } from '../board/board-link';
+import { measuredDieId } from '../store/stored-run';
 import { childRun, finishParent, startParent, type ProcedureContext } from './context';
 import { sweepStimulus, type WorkloadParams } from './workload-params';
 
@@ -33,7 +34,7 @@ export async function repeatability(ctx: ProcedureContext, params: Repeatability
     let dieId = board.description;
     for (let k = 1; k <= params.times; k++) {
       const s = await childRun({ ...ctx, board }, parent, `${board.description}: repeat ${k}`, { ...stim, config: params.config });
-      dieId = String(ctx.store.getRun(s.runId)?.provenance.dieId ?? dieId);
+      dieId = measuredDieId(ctx.store, s.runId) || dieId;
       runs.push({ runId: s.runId, snrDb: s.snrDb, measuredPjPerMac: s.measuredPjPerMac });
     }
     dies.push({ dieId, runs, snrDb: dbSpread(runs.map((r) => r.snrDb)), measuredPjPerMac: spread(runs.map((r) => r.measuredPjPerMac)) });

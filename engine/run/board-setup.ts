@@ -38,8 +38,13 @@ export function boardRunConfig(profile: DieProfile, config: ModeConfig): BoardRu
 
 /** Where the board's configuration differs from the run's, or null; keys that do not apply to the mode are not compared. */
 export function configDifference(want: BoardRunConfig, got: BoardRunConfig): string | null {
-  const show = (c: BoardRunConfig) =>
-    [`MODE=${c.mode}`, ...(c.mode === 'hcim' ? [`B=${c.boundary}`, `T=${c.skip ?? 0}`] : []), `LEVELS=${c.levels.map((l) => `${l.boundary}:${l.skip}`).join(',')}`, `THR=${c.thresholds.join(',')}`, `SX=${c.salientInputBits}`];
+  const show = (c: BoardRunConfig) => [
+    `MODE=${c.mode}`,
+    ...(c.mode === 'hcim' ? [`B=${c.boundary}`, `T=${c.skip ?? 0}`] : []),
+    `LEVELS=${c.levels.map((l) => `${l.boundary}:${l.skip}`).join(',')}`,
+    `THR=${c.thresholds.join(',')}`,
+    `SX=${c.salientInputBits}`,
+  ];
   const asked = show(want).join(' ');
   const reported = show(got).join(' ');
   return asked === reported ? null : `asked ${asked}, the board reports ${reported}`;

@@ -102,7 +102,13 @@ export async function drive(
     const expected = model.evaluate(slice, run.config, { codes: true });
     // a calibration, when the run has one, corrects the measured codes per ADC column; the raw codes are stored
     const cmp = compareWithModel(profile, model.geometry, expected, b.results, run.calibration);
-    const power: BlockPower = { burstUs: b.report.burstUs, dieTempC: b.report.dieTempC, vddDigMw: b.report.railMw.VDD_DIG, vddAnaMw: b.report.railMw.VDD_ANA, vddSramMw: b.report.railMw.VDD_SRAM };
+    const power: BlockPower = {
+      burstUs: b.report.burstUs,
+      dieTempC: b.report.dieTempC,
+      vddDigMw: b.report.railMw.VDD_DIG,
+      vddAnaMw: b.report.railMw.VDD_ANA,
+      vddSramMw: b.report.railMw.VDD_SRAM,
+    };
     const wire = conn.wire.take();
     const end = b.first + b.count;
     await out.batch(
@@ -177,7 +183,8 @@ export async function drive(
         const fault = await classify(e, conn, setup);
         if (fault === 'reboot') {
           reboots++;
-          if (++rebootsInARow > MAX_REBOOTS_IN_A_ROW) throw new Error(`the board rebooted ${rebootsInARow} times without a batch in between; last: ${(e as Error).message}`);
+          if (++rebootsInARow > MAX_REBOOTS_IN_A_ROW)
+            throw new Error(`the board rebooted ${rebootsInARow} times without a batch in between; last: ${(e as Error).message}`);
           out.event('reboot', `${(e as Error).message}; setting the board up again and going on from vector ${submitted}`);
           setup = null;
           continue;

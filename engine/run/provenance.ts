@@ -18,13 +18,18 @@ function build() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   let gitCommit = 'unknown';
   try {
-    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     // not a git checkout (a packaged app): the version says enough
   }
   const dir = join(ROOT, 'shared/model');
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort())
+    h.update(f).update(readFileSync(join(dir, f)));
   cached = { app: { name: pkg.name, version: pkg.version, gitCommit }, modelHash: `sha256:${h.digest('hex')}` };
   return cached;
 }

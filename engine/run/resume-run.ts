@@ -35,7 +35,10 @@ export async function resumeRun(ref: string | number, deps: RunDeps, control = n
   const calibration = await accept(conn, () => {
     const now = conn.client.identity;
     if (!options.anyBoard && (now.serial !== was.board?.serial || now.dieId !== was.dieId)) {
-      throw new ResumeError('board', `run ${row.id} was measured on board ${was.board?.serial ?? '?'} with die ${was.dieId ?? '?'}; ${deps.board.description} is board ${now.serial} with die ${now.dieId} (ask for another board explicitly to go on there)`);
+      throw new ResumeError(
+        'board',
+        `run ${row.id} was measured on board ${was.board?.serial ?? '?'} with die ${was.dieId ?? '?'}; ${deps.board.description} is board ${now.serial} with die ${now.dieId} (ask for another board explicitly to go on there)`,
+      );
     }
     checkBoardFits(conn.client.capabilities, profile, deps.board.description);
     return checkCalibration(store, was.calibration?.id ?? undefined, now.dieId, profile);

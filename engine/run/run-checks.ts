@@ -10,7 +10,13 @@ export type Calibration = NonNullable<ReturnType<RunStore['calibration']>>;
 
 /** The die on the board must be the die of the profile: geometry, widths and ADC. */
 export function checkBoardFits(caps: BoardCapabilities, profile: DieProfile, where: string): void {
-  for (const [k, want] of [['rows', profile.rows], ['outputs', profile.outputs], ['inputBits', profile.inputBits], ['weightBits', profile.weightBits], ['adcBits', profile.adcBits]] as const) {
+  for (const [k, want] of [
+    ['rows', profile.rows],
+    ['outputs', profile.outputs],
+    ['inputBits', profile.inputBits],
+    ['weightBits', profile.weightBits],
+    ['adcBits', profile.adcBits],
+  ] as const) {
     if (caps[k] !== want) throw new Error(`the die profile does not match the board: ${k} is ${want} in the profile, ${caps[k]} on ${where}`);
   }
 }
@@ -41,4 +47,3 @@ export async function accept<T>(conn: BoardConnection, check: () => T): Promise<
     throw e;
   }
 }
-

@@ -103,7 +103,15 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
     sessionId: sessionId ?? undefined,
     mode: config.mode,
     config: { ...config, repeat, batchVectors: req.batchVectors ?? null, profile },
-    provenance: provenance({ identity: conn.client.identity, profile, config, vectorSet, weightSet, source: req.source, calibration: calibration && { id: calibration.id, guid: calibration.guid } }),
+    provenance: provenance({
+      identity: conn.client.identity,
+      profile,
+      config,
+      vectorSet,
+      weightSet,
+      source: req.source,
+      calibration: calibration && { id: calibration.id, guid: calibration.guid },
+    }),
     vectorSet,
     weightSet,
     calibrationId: calibration?.id,
@@ -115,7 +123,19 @@ export async function executeRun(req: RunRequest, deps: RunDeps, control = new R
   out.started(profile.outputs, profile.inputBits * profile.weightBits);
   out.event('connect', `${deps.board.description}: ${JSON.stringify(conn.client.identity)}`);
   if (sessionId !== null) store.setSessionBoard(sessionId, conn.client.identity);
-  const run: ActiveRun = { runId, guid, profile, config, weights, vectors: stored, repeat, batchVectors: req.batchVectors, logWire: req.logWire ?? stored.rows <= 100_000, calibration, sessionId };
+  const run: ActiveRun = {
+    runId,
+    guid,
+    profile,
+    config,
+    weights,
+    vectors: stored,
+    repeat,
+    batchVectors: req.batchVectors,
+    logWire: req.logWire ?? stored.rows <= 100_000,
+    calibration,
+    sessionId,
+  };
   return drive(run, { vectors: 0, nextBlock: 0 }, out, conn, deps, control);
 }
 
@@ -124,6 +144,11 @@ const STATUS_EVERY_MS = 250;
 /** A run's output: its documents, the store first. */
 export function runOutput(runId: number, total: number, figures: RunFiguresAccumulator, deps: RunDeps, startVectors: number): RunOutput {
   const writer = deps.writer ?? inlineBlockWriter(deps.store);
-  return new RunOutput(runId, total, figures, { store: deps.store, writer, clock: deps.clock, emit: deps.emit ?? (() => undefined), statusEveryMs: deps.statusEveryMs ?? STATUS_EVERY_MS }, startVectors);
+  return new RunOutput(
+    runId,
+    total,
+    figures,
+    { store: deps.store, writer, clock: deps.clock, emit: deps.emit ?? (() => undefined), statusEveryMs: deps.statusEveryMs ?? STATUS_EVERY_MS },
+    startVectors,
+  );
 }
-

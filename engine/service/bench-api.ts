@@ -32,7 +32,10 @@ export interface BenchApi {
   startRun(options: RunOptions): Promise<RunHandle<RunSummary>>;
   startProcedure(options: ProcedureOptions): Promise<RunHandle<ProcedureReport>>;
   /** take an interrupted run up again from its last committed batch */
-  resumeRun(ref: string | number, options: { board: string; die?: string; faults?: string; simBaud?: number; anyBoard?: boolean; resumeWithinMs?: number }): Promise<RunHandle<RunSummary>>;
+  resumeRun(
+    ref: string | number,
+    options: { board: string; die?: string; faults?: string; simBaud?: number; anyBoard?: boolean; resumeWithinMs?: number },
+  ): Promise<RunHandle<RunSummary>>;
   /** a run in flight (or just ended) in this process, by its id */
   live(runId: number): RunHandle | undefined;
   /** a stored run read back as its documents: start, descriptor, batches (with data unless `withData` is false), stop */

@@ -4,7 +4,16 @@
 // read their documents.
 import type { RunDocument } from '../../shared/api/documents';
 import type { RunRowDoc } from '../../shared/api/runs';
-import { FieldError, parseOptions, procedureOptionsSchema, procedureParamsSchemas, runOptionsSchema, type ProcedureName, type ProcedureOptions, type RunOptions } from '../../shared/api/run-options';
+import {
+  FieldError,
+  parseOptions,
+  procedureOptionsSchema,
+  procedureParamsSchemas,
+  runOptionsSchema,
+  type ProcedureName,
+  type ProcedureOptions,
+  type RunOptions,
+} from '../../shared/api/run-options';
 import type { Clock } from '../../shared/clock';
 import type { BoardLink } from '../board/board-link';
 import { endParent, ProcedureAbortedError, type ParentRun, type ProcedureContext, type ProcedureReport } from '../procedures/context';
@@ -18,6 +27,7 @@ import { readStoredRun } from '../store/stored-run';
 import type { BenchApi, RunHandle } from './bench-api';
 import { DocumentStream } from './document-stream';
 import { PROCEDURE_RUNNERS } from './procedures';
+import { compareRun, compareRuns, redecodeRun, remeasureRequest, replayRun, startRescore, type CompareRunOptions, type RemeasureOptions, type ReplayHandle, type ReplayOptions, type RescoreRequest } from '../replay/operations';
 import { boardAddress, boardKey, openBoard, readRunInputs, type BoardChoice } from './run-inputs';
 
 /** Who runs the bench, where: a session opened when the first run is accepted. */
@@ -36,6 +46,8 @@ export interface BenchOptions {
   readonly session: SessionInfo;
   /** commit blocks in a writer thread per run (default) or in this thread */
   readonly writer?: 'thread' | 'inline';
+  /** keep a writer thread started for the next run (a long-lived server: a run starts without waiting for one) */
+  readonly warmWriter?: boolean;
   /** idle rail telemetry every this many ms (0: off) */
   readonly telemetryMs?: number;
   readonly statusEveryMs?: number;
@@ -52,11 +64,13 @@ export class Bench implements BenchApi {
   private readonly busy = new Map<string, string>();
   private sessionId: number | null = null;
   private closing = false;
+  private spareWriter: BlockWriter | null = null;
 
   constructor(private readonly options: BenchOptions) {
     const opened = openRunStore(options.dbPath, { maxBytes: options.maxBytes });
     this.store = opened.store;
     this.recovered = opened.recovered;
+    if (options.warmWriter && options.writer !== 'inline') this.spareWriter = workerBlockWriter(options.dbPath, { maxBytes: options.maxBytes });
   }
 
   async startRun(raw: RunOptions): Promise<RunHandle<RunSummary>> {
@@ -76,7 +90,9 @@ export class Bench implements BenchApi {
     const address = boardAddress(o);
     // the simulated die takes the run's own profile, as the run's board did
     const { profile } = readStoredRun(this.store, ref);
-    return this.onBoard(o, address, profile, (deps, control) => resumeRun(ref, { ...deps, resumeWithinMs: o.resumeWithinMs ?? 10_000 }, control, { anyBoard: o.anyBoard }));
+    return this.onBoard(o, address, profile, (deps, control) =>
+      resumeRun(ref, { ...deps, resumeWithinMs: o.resumeWithinMs ?? 10_000 }, control, { anyBoard: o.anyBoard }),
+    );
   }
 
   async startProcedure(raw: ProcedureOptions): Promise<RunHandle<ProcedureReport>> {
@@ -88,7 +104,9 @@ export class Bench implements BenchApi {
     const profile = await loadProfile(o.profile);
     const extras = {
       openOther: (spec: string) =>
-        address.kind === 'sim' ? openBoard({ ...o, die: spec }, address, profile, this.options.clock) : openBoard({ board: spec }, boardAddress({ board: spec }), profile, this.options.clock),
+        address.kind === 'sim'
+          ? openBoard({ ...o, die: spec }, address, profile, this.options.clock)
+          : openBoard({ board: spec }, boardAddress({ board: spec }), profile, this.options.clock),
     };
     return this.launch(o, address, profile, (board, stream, control, writer, accepted) => {
       let parent: ParentRun | null = null;
@@ -136,6 +154,8 @@ export class Bench implements BenchApi {
     const running = [...this.handles.values()];
     for (const h of running) h.control.abort();
     await Promise.all(running.map((h) => h.done.catch(() => undefined)));
+    await this.spareWriter?.close().catch(() => undefined);
+    this.spareWriter = null;
     try {
       if (this.sessionId !== null) this.store.endSession(this.sessionId);
     } finally {
@@ -150,7 +170,12 @@ export class Bench implements BenchApi {
   }
 
   /** A measurement run (new or taken up) on its board: the run's deps wired to its stream. */
-  private onBoard(choice: BoardChoice, address: ReturnType<typeof boardAddress>, profile: Parameters<typeof openBoard>[2], body: (deps: RunDeps, control: RunControl) => Promise<RunSummary>): Promise<RunHandle<RunSummary>> {
+  private onBoard(
+    choice: BoardChoice,
+    address: ReturnType<typeof boardAddress>,
+    profile: Parameters<typeof openBoard>[2],
+    body: (deps: RunDeps, control: RunControl) => Promise<RunSummary>,
+  ): Promise<RunHandle<RunSummary>> {
     return this.launch(choice, address, profile, (board, stream, control, writer, accepted) =>
       body(
         {
@@ -199,7 +224,7 @@ export class Bench implements BenchApi {
     try {
       const board = await openBoard(choice, address, profile, this.options.clock);
       release.push(() => board.dispose());
-      const writer = this.options.writer === 'inline' ? inlineBlockWriter(this.store) : workerBlockWriter(this.options.dbPath, { maxBytes: this.options.maxBytes });
+      const writer = this.takeWriter();
       release.push(() => writer.close());
       const stream = new DocumentStream();
       const control = new RunControl();
@@ -226,6 +251,15 @@ export class Bench implements BenchApi {
     }
   }
 
+  /** A writer for a run: the spare one started earlier if there is one, and a new spare for the next run. */
+  private takeWriter(): BlockWriter {
+    if (this.options.writer === 'inline') return inlineBlockWriter(this.store);
+    const start = () => workerBlockWriter(this.options.dbPath, { maxBytes: this.options.maxBytes });
+    const writer = this.spareWriter ?? start();
+    this.spareWriter = this.options.warmWriter && !this.closing ? start() : null;
+    return writer;
+  }
+
   private keep(handle: RunHandle): void {
     this.handles.set(handle.runId, handle);
     void handle.done
@@ -234,5 +268,39 @@ export class Bench implements BenchApi {
         const ended = [...this.handles.values()].filter((h) => h.documents.isEnded);
         for (const h of ended.slice(0, Math.max(0, ended.length - ENDED_KEPT))) this.handles.delete(h.runId);
       });
+  }
+
+  // ---- logged runs (issue 11, docs/replay-compare.md): replay, re-score, re-measure, re-decode, compare ----
+
+  /** A stored run played back as its documents (not a live run: not kept among `live`). */
+  replayRun(ref: string | number, options: Omit<ReplayOptions, 'clock'> & { clock?: Clock } = {}): ReplayHandle {
+    return replayRun(this.store, ref, { ...options, clock: options.clock ?? this.options.clock });
+  }
+
+  /** A derived run (kind 'rescore', parent `ref`): the run's measurements against the model with another profile or configuration. */
+  async rescoreRun(ref: string | number, request: RescoreRequest): Promise<RunHandle<RunSummary>> {
+    const handle = await startRescore(this.store, ref, request, this.options.clock, this.options.statusEveryMs);
+    this.keep(handle as RunHandle);
+    return handle;
+  }
+
+  /** The run's stimulus, weights and configuration measured again on a board, as a new run whose parent is `ref`. */
+  async remeasureRun(ref: string | number, o: BoardChoice & RemeasureOptions & { resumeWithinMs?: number }): Promise<RunHandle<RunSummary>> {
+    const request = remeasureRequest(this.store, ref, o);
+    return this.onBoard(o, boardAddress(o), request.profile, (deps, control) => executeRun(request, { ...deps, resumeWithinMs: o.resumeWithinMs ?? 10_000, sessionId: () => this.session() }, control));
+  }
+
+  /** The run's wire log decoded again and held against its stored blocks. */
+  redecodeRun(ref: string | number): ReturnType<typeof redecodeRun> {
+    return redecodeRun(this.store, ref);
+  }
+
+  /** One run against the model, or (`with`) against another run over the same stimulus. */
+  compareRun(ref: string | number, options: CompareRunOptions = {}): ReturnType<typeof compareRun> {
+    return compareRun(this.store, ref, options);
+  }
+
+  compareRuns(ref: string | number, other: string | number): ReturnType<typeof compareRuns> {
+    return compareRuns(this.store, ref, other);
   }
 }

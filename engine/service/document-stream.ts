@@ -14,7 +14,7 @@ export class DocumentStream {
   /** Number a document, keep it, and deliver it to every subscriber. */
   emit(doc: UnnumberedDocument): RunDocument {
     if (this.ended) throw new Error('a stopped stream takes no more documents');
-    const numbered = { ...doc, seq: this.history.length } as RunDocument;
+    const numbered = { ...doc, seq: this.history.length };
     // the typed arrays go to subscribers in process; the kept copy is the summary
     this.history.push(numbered.type === 'batch' && numbered.data ? withoutData(numbered) : numbered);
     for (const listener of [...this.listeners]) {

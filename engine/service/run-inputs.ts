@@ -31,7 +31,8 @@ export async function readRunInputs(o: ParsedRunOptions): Promise<RunInputs> {
     const w = workloadSource(profile, o.workload);
     return { profile, config, vectors: w.vectors, weights: w.weights, source: { generator: o.workload.kind, seed: o.workload.seed } };
   }
-  if (!o.vectorsFile || !o.weightsFile) throw new FieldError(o.vectorsFile ? 'weightsFile' : 'vectorsFile', 'give a workload, or both a vectors file and a weights file');
+  if (!o.vectorsFile || !o.weightsFile)
+    throw new FieldError(o.vectorsFile ? 'weightsFile' : 'vectorsFile', 'give a workload, or both a vectors file and a weights file');
   const weights = await readWeightFile(o.weightsFile, profile);
   const vectors = await readVectorFile(o.vectorsFile, profile);
   return { profile, config, vectors: matrixSource(vectors), weights, source: { generator: `file:${o.vectorsFile}`, seed: null } };

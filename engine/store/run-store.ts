@@ -232,7 +232,13 @@ export class RunStore {
 
   getWeightSet(hash: string): IntMatrix | null {
     const row = this.db.prepare(`SELECT rows, cols, data FROM weight_sets WHERE hash = ?`).get(hash) as { rows: number; cols: number; data: Buffer } | undefined;
-    return row ? intMatrix(row.rows, row.cols, view(row.data, (b) => new Int32Array(b))) : null;
+    return row
+      ? intMatrix(
+          row.rows,
+          row.cols,
+          view(row.data, (b) => new Int32Array(b)),
+        )
+      : null;
   }
 
   /**
@@ -243,7 +249,9 @@ export class RunStore {
   putVectorSet(src: VectorSource, generator: string | null, seed: number | null, chunkVectors = 4096): string {
     return this.guard(() => {
       const setId = Number(
-        this.db.prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at, owner_pid) VALUES (NULL, ?, ?, ?, ?, ?, ?)`).run(src.rows, src.cols, generator, seed, this.now(), process.pid).lastInsertRowid,
+        this.db
+          .prepare(`INSERT INTO vector_sets (hash, rows, cols, generator, seed, created_at, owner_pid) VALUES (NULL, ?, ?, ?, ?, ?, ?)`)
+          .run(src.rows, src.cols, generator, seed, this.now(), process.pid).lastInsertRowid,
       );
       const insert = this.db.prepare(`INSERT INTO vector_set_chunks (set_id, first_vector, vectors, encoding, data, deflated) VALUES (?, ?, ?, ?, ?, ?)`);
       const hasher = nodeContentHasher(src.rows, src.cols);
@@ -268,7 +276,9 @@ export class RunStore {
   vectorSet(hash: string): VectorSource | null {
     const set = this.db.prepare(`SELECT id, rows, cols FROM vector_sets WHERE hash = ?`).get(hash) as { id: number; rows: number; cols: number } | undefined;
     if (!set) return null;
-    const chunk = this.db.prepare(`SELECT first_vector, vectors, encoding, data, deflated FROM vector_set_chunks WHERE set_id = ? AND first_vector <= ? ORDER BY first_vector DESC LIMIT 1`);
+    const chunk = this.db.prepare(
+      `SELECT first_vector, vectors, encoding, data, deflated FROM vector_set_chunks WHERE set_id = ? AND first_vector <= ? ORDER BY first_vector DESC LIMIT 1`,
+    );
     type Chunk = { first_vector: number; vectors: number; encoding: 'u8' | 'u16' | 'i32'; data: Buffer; deflated: number };
     // the last chunk read, inflated once: batches seldom line up with chunks
     let last: { first: number; vectors: number; inputs: Uint8Array | Uint16Array | Int32Array } | null = null;
@@ -299,8 +309,11 @@ export class RunStore {
 
   /** A calibration record: the die it was measured on, and its gain and offset per column. */
   calibration(id: number): { id: number; guid: string; dieId: string; gain: Float64Array; offsetLsb: Float64Array } | null {
-    const r = this.db.prepare(`SELECT id, guid, die_id, gain, offset_lsb FROM calibrations WHERE id = ?`).get(id) as { id: number; guid: string; die_id: string; gain: Buffer; offset_lsb: Buffer } | undefined;
-    return r ? { id: r.id, guid: r.guid, dieId: r.die_id, gain: view(r.gain, (b) => new Float64Array(b)), offsetLsb: view(r.offset_lsb, (b) => new Float64Array(b)) } : null;
+    const r = this.db.prepare(`SELECT id, guid, die_id, gain, offset_lsb FROM calibrations WHERE id = ?`).get(id) as
+      { id: number; guid: string; die_id: string; gain: Buffer; offset_lsb: Buffer } | undefined;
+    return r
+      ? { id: r.id, guid: r.guid, dieId: r.die_id, gain: view(r.gain, (b) => new Float64Array(b)), offsetLsb: view(r.offset_lsb, (b) => new Float64Array(b)) }
+      : null;
   }
 
   /** Store a calibration record: gain and offset (LSB) per physical column m * BW + j, measured on `dieId`. */
@@ -329,7 +342,16 @@ export class RunStore {
     type Row = { id: number; guid: string; die_id: string; source_run_id: number | null; gain: Buffer; offset_lsb: Buffer; created_at: string; notes: string | null };
     const rows = this.db.prepare(`SELECT id, guid, die_id, source_run_id, gain, offset_lsb, created_at, notes FROM calibrations ${where}`).all(...params) as Row[];
     const floats = (b: Buffer) => Array.from(view(b, (x) => new Float64Array(x)));
-    return rows.map((r) => ({ id: r.id, guid: r.guid, dieId: r.die_id, sourceRunId: r.source_run_id, gain: floats(r.gain), offsetLsb: floats(r.offset_lsb), createdAt: r.created_at, notes: r.notes }));
+    return rows.map((r) => ({
+      id: r.id,
+      guid: r.guid,
+      dieId: r.die_id,
+      sourceRunId: r.source_run_id,
+      gain: floats(r.gain),
+      offsetLsb: floats(r.offset_lsb),
+      createdAt: r.created_at,
+      notes: r.notes,
+    }));
   }
 
   /** A bench session: who, where, at what ambient temperature; runs point at it. */
@@ -378,7 +400,24 @@ export class RunStore {
              vector_set, weight_set, calibration_id, vectors_total, repeat_count, started_at, updated_at)
            VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(guid, r.sessionId ?? null, r.parentId ?? null, r.kind, r.label ?? null, process.pid, r.mode, JSON.stringify(r.config), JSON.stringify(r.provenance), r.vectorSet, r.weightSet, r.calibrationId ?? null, r.vectorsTotal, r.repeat, at, at),
+        .run(
+          guid,
+          r.sessionId ?? null,
+          r.parentId ?? null,
+          r.kind,
+          r.label ?? null,
+          process.pid,
+          r.mode,
+          JSON.stringify(r.config),
+          JSON.stringify(r.provenance),
+          r.vectorSet,
+          r.weightSet,
+          r.calibrationId ?? null,
+          r.vectorsTotal,
+          r.repeat,
+          at,
+          at,
+        ),
     );
     return { id: Number(info.lastInsertRowid), guid };
   }
@@ -411,11 +450,39 @@ export class RunStore {
                code_residual_min, code_residual_max, model_energy_pj, committed_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(runId, b.block, b.firstVector, b.vectors, b.repeat, b.outputs, b.planes, data, s.macs, s.digitalMismatches, s.levelAgreements, s.signalSq, s.errorSq, s.modelErrorSq,
-            s.yhatResidualMin, s.yhatResidualMax, s.codeResidualCount, s.codeResidualSum, s.codeResidualSq, s.codeResidualMin, s.codeResidualMax, s.modelEnergyPj, at);
+          .run(
+            runId,
+            b.block,
+            b.firstVector,
+            b.vectors,
+            b.repeat,
+            b.outputs,
+            b.planes,
+            data,
+            s.macs,
+            s.digitalMismatches,
+            s.levelAgreements,
+            s.signalSq,
+            s.errorSq,
+            s.modelErrorSq,
+            s.yhatResidualMin,
+            s.yhatResidualMax,
+            s.codeResidualCount,
+            s.codeResidualSum,
+            s.codeResidualSq,
+            s.codeResidualMin,
+            s.codeResidualMax,
+            s.modelEnergyPj,
+            at,
+          );
         const p = b.power;
-        this.db.prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
-        if (lines) this.db.prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'frames')`).run(runId, b.block, lines.toBoard, lines.toHost);
+        this.db
+          .prepare(`INSERT INTO power (run_id, block, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+          .run(runId, b.block, p.burstUs, p.dieTempC, p.vddDigMw, p.vddAnaMw, p.vddSramMw);
+        if (lines)
+          this.db
+            .prepare(`INSERT INTO wire_log (run_id, block, to_board, to_host, encoding) VALUES (?, ?, ?, ?, 'frames')`)
+            .run(runId, b.block, lines.toBoard, lines.toHost);
         this.db.prepare(`UPDATE runs SET vectors_done = ?, updated_at = ? WHERE id = ?`).run(b.firstVector + b.vectors, at, runId);
       })(),
     );
@@ -507,11 +574,12 @@ export class RunStore {
     return rows.length === 1 ? this.toRow(rows[0] as RunDbRow) : null;
   }
 
-
   listRuns(limit = 50, tag?: string): RunRow[] {
-    const rows = (tag
-      ? this.db.prepare(`${RunStore.SELECT} WHERE id IN (SELECT run_id FROM tags WHERE tag = ?) ORDER BY id DESC LIMIT ?`).all(tag, limit)
-      : this.db.prepare(`${RunStore.SELECT} ORDER BY id DESC LIMIT ?`).all(limit)) as RunDbRow[];
+    const rows = (
+      tag
+        ? this.db.prepare(`${RunStore.SELECT} WHERE id IN (SELECT run_id FROM tags WHERE tag = ?) ORDER BY id DESC LIMIT ?`).all(tag, limit)
+        : this.db.prepare(`${RunStore.SELECT} ORDER BY id DESC LIMIT ?`).all(limit)
+    ) as RunDbRow[];
     return rows.map((r) => this.toRow(r));
   }
 
@@ -547,7 +615,9 @@ export class RunStore {
 
   /** How far a run's committed blocks reach: the vectors they cover from 0, and the next block number. */
   committedExtent(runId: number): { vectors: number; nextBlock: number } {
-    const r = this.db.prepare(`SELECT coalesce(max(first_vector + vectors), 0) AS vectors, coalesce(max(block) + 1, 0) AS nextBlock FROM result_blocks WHERE run_id = ?`).get(runId) as {
+    const r = this.db
+      .prepare(`SELECT coalesce(max(first_vector + vectors), 0) AS vectors, coalesce(max(block) + 1, 0) AS nextBlock FROM result_blocks WHERE run_id = ?`)
+      .get(runId) as {
       vectors: number;
       nextBlock: number;
     };
@@ -556,13 +626,17 @@ export class RunStore {
 
   /** A run's block summaries, in vector order: figures and power, no blob read (`runs show`, taking a run up). */
   blockSummaries(runId: number): BlockSummaryRecord[] {
-    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).all(runId) as SummaryRow[];
+    const rows = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`)
+      .all(runId) as SummaryRow[];
     return rows.map(summaryOf);
   }
 
   /** Committed blocks of a run with their measured values, in vector order, one at a time (memory stays flat). */
   *blocks(runId: number): Generator<StoredBlock> {
-    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, data FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`).iterate(runId) as IterableIterator<SummaryRow & { data: Buffer }>;
+    const rows = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS}, data FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`)
+      .iterate(runId) as IterableIterator<SummaryRow & { data: Buffer }>;
     for (const r of rows) {
       const m = decodeMeasured(r.data);
       yield { ...summaryOf(r), digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes };
@@ -574,7 +648,8 @@ export class RunStore {
    * payloads re-encoded from the run's vector set), rows of schema 3 inflated, older rows as text.
    */
   wireLines(runId: number, block: number): WireLines | null {
-    const r = this.db.prepare(`SELECT to_board, to_host, encoding FROM wire_log WHERE run_id = ? AND block = ?`).get(runId, block) as { to_board: string | Buffer; to_host: string | Buffer; encoding: string } | undefined;
+    const r = this.db.prepare(`SELECT to_board, to_host, encoding FROM wire_log WHERE run_id = ? AND block = ?`).get(runId, block) as
+      { to_board: string | Buffer; to_host: string | Buffer; encoding: string } | undefined;
     if (!r) return null;
     if (r.encoding === 'frames') {
       const vectors = () => {
@@ -584,7 +659,7 @@ export class RunStore {
       };
       return { toBoard: decodeWire(r.to_board as Buffer, vectors), toHost: decodeWire(r.to_host as Buffer, vectors) };
     }
-    const text = (v: string | Buffer) => (r.encoding === 'deflate' ? inflateRawSync(v as Buffer).toString('utf8') : (v as string));
+    const text = (v: string | Buffer) => (r.encoding === 'deflate' ? inflateRawSync(v).toString('utf8') : (v as string));
     const lines = (v: string | Buffer) => {
       const t = text(v);
       return t === '' ? [] : t.split('\n');

@@ -1,6 +1,7 @@
 // What a logged run was measured with, read back from the store: its profile, mode configuration,
 // stimulus and weights. Taking a run up again and recomputing the model's expectation both stand
 // on it, so a stored configuration is read, and refused, in one way.
+import { runProvenanceSchema } from '../../shared/api/run-config';
 import { MODES, type ModeConfig } from '../../shared/model/modes';
 import { parseDieProfile, type DieProfile } from '../../shared/model/profile';
 import type { IntMatrix } from '../../shared/model/matrix';
@@ -44,4 +45,10 @@ export function readStoredRun(store: RunStore, ref: string | number): StoredRun 
     vectors,
     weights,
   };
+}
+
+/** The die a measurement run was measured on, from its provenance ('' when the run has none). */
+export function measuredDieId(store: RunStore, runId: number): string {
+  const p = runProvenanceSchema.pick({ dieId: true }).safeParse(store.getRun(runId)?.provenance);
+  return p.success ? p.data.dieId : '';
 }

@@ -120,7 +120,13 @@ export const stopDocumentSchema = z.object({
   time,
 });
 
-export const runDocumentSchema = z.discriminatedUnion('type', [startDocumentSchema, descriptorDocumentSchema, batchDocumentSchema, statusDocumentSchema, stopDocumentSchema]);
+export const runDocumentSchema = z.discriminatedUnion('type', [
+  startDocumentSchema,
+  descriptorDocumentSchema,
+  batchDocumentSchema,
+  statusDocumentSchema,
+  stopDocumentSchema,
+]);
 
 export type StartDocument = z.infer<typeof startDocumentSchema>;
 export type DescriptorDocument = z.infer<typeof descriptorDocumentSchema>;

@@ -13,7 +13,9 @@ import { BIN, cli, cliProcess } from './run-cli';
 
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })));
+    execFile(cmd, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+      error ? reject(new Error(error.message, { cause: error })) : resolve({ stdout, stderr }),
+    );
   });
 }
 
@@ -33,8 +35,14 @@ describe('osa-bench workload', () => {
   });
 
   it('gives the same hashes from CSV and NPY (the hash is of the content, not the file)', async () => {
-    const a = JSON.parse((await cli('workload', '--kind', 'uniform', '--vectors', '5', '--out-vectors', f('u.csv'), '--out-weights', f('uw.csv'))).stdout) as Record<string, string>;
-    const b = JSON.parse((await cli('workload', '--kind', 'uniform', '--vectors', '5', '--out-vectors', f('u.npy'), '--out-weights', f('uw.npy'))).stdout) as Record<string, string>;
+    const a = JSON.parse((await cli('workload', '--kind', 'uniform', '--vectors', '5', '--out-vectors', f('u.csv'), '--out-weights', f('uw.csv'))).stdout) as Record<
+      string,
+      string
+    >;
+    const b = JSON.parse((await cli('workload', '--kind', 'uniform', '--vectors', '5', '--out-vectors', f('u.npy'), '--out-weights', f('uw.npy'))).stdout) as Record<
+      string,
+      string
+    >;
     expect(a.vectorsHash).toBe(b.vectorsHash);
     expect(a.weightsHash).toBe(b.weightsHash);
   });
@@ -56,7 +64,10 @@ describe('osa-bench model', () => {
   it('eval writes one JSON record per (vector, output) with the contract keys', async () => {
     const r = await cli('model', 'eval', '--weights', f('rw.npy'), '--vectors', f('rx.csv'), '--mode', 'osa');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
     expect(lines).toHaveLength(160);
     expect(Object.keys(lines[0]!)).toEqual([...MAC_RECORD_KEYS]);
     expect(lines[161 - 2]).toMatchObject({ vector: 19, output: 7 });

@@ -78,7 +78,7 @@ describe('model commands on a streamed vector file', () => {
   const npy = join(dir, 'v.npy');
   const csv = join(dir, 'v.csv');
 
-  it('summary gives the same figures and hashes from .npy as from .csv, and the generator\'s hash', async () => {
+  it("summary gives the same figures and hashes from .npy as from .csv, and the generator's hash", async () => {
     await writeMatrixFile(weights, w.weights);
     await writeMatrixFile(npy, w.vectors);
     await writeMatrixFile(csv, w.vectors);

@@ -34,7 +34,12 @@ const cases: { name: string; report: ProcedureReport; lines: string[] }[] = [
   },
   {
     name: 'functional, failed',
-    report: { procedure: 'functional', ...ids, passed: false, summary: { steps: [{ step: 'random', vectors: 10, digitalMismatches: 7, runId: 2 }], vectors: 10, digitalMismatches: 7 } },
+    report: {
+      procedure: 'functional',
+      ...ids,
+      passed: false,
+      summary: { steps: [{ step: 'random', vectors: 10, digitalMismatches: 7, runId: 2 }], vectors: 10, digitalMismatches: 7 },
+    },
     lines: ['random              10 vectors  7 digital mismatches  (run 2)', 'FAIL: 7 MACs differ from the exact sum'],
   },
   {
@@ -43,7 +48,11 @@ const cases: { name: string; report: ProcedureReport; lines: string[] }[] = [
       procedure: 'march',
       ...ids,
       passed: true,
-      summary: { cells: 16384, backgrounds: ['solid 0', 'solid 1', 'checkerboard', 'inverse checkerboard'].map((background) => ({ background, bitsWrong: 0 })), stuckCells: [] },
+      summary: {
+        cells: 16384,
+        backgrounds: ['solid 0', 'solid 1', 'checkerboard', 'inverse checkerboard'].map((background) => ({ background, bitsWrong: 0 })),
+        stuckCells: [],
+      },
     },
     lines: [
       'solid 0                0 bit(s) read back wrong',
@@ -187,8 +196,18 @@ const cases: { name: string; report: ProcedureReport; lines: string[] }[] = [
       passed: null,
       summary: {
         dies: [
-          { dieId: 'A', runs: [{ runId: 2, snrDb: 30, measuredPjPerMac: 10 }], snrDb: { mean: 30, sd: 0, min: 30, max: 30 }, measuredPjPerMac: { mean: 10, sd: 0, min: 10, max: 10 } },
-          { dieId: 'B', runs: [{ runId: 3, snrDb: null, measuredPjPerMac: 12 }], snrDb: { mean: null, sd: null, min: null, max: null }, measuredPjPerMac: { mean: 12, sd: 0, min: 12, max: 12 } },
+          {
+            dieId: 'A',
+            runs: [{ runId: 2, snrDb: 30, measuredPjPerMac: 10 }],
+            snrDb: { mean: 30, sd: 0, min: 30, max: 30 },
+            measuredPjPerMac: { mean: 10, sd: 0, min: 10, max: 10 },
+          },
+          {
+            dieId: 'B',
+            runs: [{ runId: 3, snrDb: null, measuredPjPerMac: 12 }],
+            snrDb: { mean: null, sd: null, min: null, max: null },
+            measuredPjPerMac: { mean: 12, sd: 0, min: 12, max: 12 },
+          },
         ],
         betweenDies: { snrDb: { mean: null, sd: null, min: 30, max: null }, measuredPjPerMac: { mean: 11, sd: 1.4142, min: 10, max: 12 } },
         withinDieSd: { snrDb: null, measuredPjPerMac: 0 },
@@ -216,7 +235,12 @@ describe('formatProcedureReport', () => {
   });
 
   it('the report schema refuses what JSON cannot carry: an infinite or NaN figure', () => {
-    const sweep = (snrDb: number | null) => ({ procedure: 'snr-sweep', ...ids, passed: null, summary: { points: [{ boundary: 0, snrDb, modelSnrDb: null, measuredPjPerMac: 1, runId: 2 }] } });
+    const sweep = (snrDb: number | null) => ({
+      procedure: 'snr-sweep',
+      ...ids,
+      passed: null,
+      summary: { points: [{ boundary: 0, snrDb, modelSnrDb: null, measuredPjPerMac: 1, runId: 2 }] },
+    });
     expect(procedureReportSchema.safeParse(sweep(null)).success).toBe(true);
     expect(procedureReportSchema.safeParse(sweep(Infinity)).success).toBe(false);
     expect(procedureReportSchema.safeParse(sweep(NaN)).success).toBe(false);

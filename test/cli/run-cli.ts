@@ -42,5 +42,7 @@ export function cliProcess(...argv: string[]): Promise<CliResult> {
  */
 export function cliProcessBoundByModes(...argv: string[]): Promise<CliResult> {
   const node = [BIN, ...argv];
-  return process.getuid?.() === 0 ? execute('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, ...node]) : execute(process.execPath, node);
+  return process.getuid?.() === 0
+    ? execute('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, ...node])
+    : execute(process.execPath, node);
 }

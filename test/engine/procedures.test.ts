@@ -63,9 +63,17 @@ describe('procedures', () => {
     const ctx = context();
     const good = checked(await functionalCheck(ctx, { randomVectors: 200, seed: 1 }));
     expect(good.passed).toBe(true);
-    expect(ctx.store.childRuns(good.runId).map((c) => [c.label, c.state])).toEqual([['corners', 'completed'], ['walking ones', 'completed'], ['random', 'completed']]);
+    expect(ctx.store.childRuns(good.runId).map((c) => [c.label, c.state])).toEqual([
+      ['corners', 'completed'],
+      ['walking ones', 'completed'],
+      ['random', 'completed'],
+    ]);
     // corners: 4 + N vectors; walking ones: N x input bits; then the random ones
-    expect(good.summary.steps.map((t) => [t.step, t.vectors, t.digitalMismatches])).toEqual([['corners', 260, 0], ['walking ones', 256 * 8, 0], ['random', 200, 0]]);
+    expect(good.summary.steps.map((t) => [t.step, t.vectors, t.digitalMismatches])).toEqual([
+      ['corners', 260, 0],
+      ['walking ones', 256 * 8, 0],
+      ['random', 200, 0],
+    ]);
     expect(good.summary.steps.map((t) => t.runId)).toEqual(ctx.store.childRuns(good.runId).map((c) => c.id));
     expect(good.summary).toMatchObject({ vectors: 260 + 2048 + 200, digitalMismatches: 0 });
     const bad = checked(await functionalCheck(context(await stuckDie()), { randomVectors: 200, seed: 1 }));
@@ -155,7 +163,7 @@ describe('procedures', () => {
     expect(formatProcedureReport(r).at(-1)).toMatch(/^2 dies: SNR .* dB \(sd .* between dies, .* within\)/);
   });
 
-  it('adc-transfer: recovers the die\'s column gain and offset spread, and stores a calibration', async () => {
+  it("adc-transfer: recovers the die's column gain and offset spread, and stores a calibration", async () => {
     const ctx = context(); // typical die: gain sigma 0.5 %, offset sigma 0.1 % of full scale (0.063 LSB)
     const r = checked(await adcTransfer(ctx, { repeat: 4 }));
     const { gain, offsetLsb: offset } = r.summary;
@@ -175,7 +183,14 @@ describe('procedures', () => {
     expect(ctx.store.calibrations('SIM-DIE-0001').map((c) => c.id)).toEqual([r.summary.calibrationId]);
     // a later run refers to it; one on another die is refused, naming both dies
     const w = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 100, seed: 1 });
-    const req = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: 1 }, calibrationId: r.summary.calibrationId };
+    const req = {
+      profile: DEFAULT_PROFILE,
+      config: { mode: 'osa' as const },
+      weights: w.weights,
+      vectors: matrixSource(w.vectors),
+      source: { generator: 'relu', seed: 1 },
+      calibrationId: r.summary.calibrationId,
+    };
     const s = await executeRun(req, { store: ctx.store, board: ctx.board, clock: systemClock });
     expect(ctx.store.getRun(s.runId)!.provenance.calibration).toMatchObject({ id: r.summary.calibrationId });
     const other = simBoardLink({ die: parseDieConfig({ dieId: 'OTHER-DIE' }), clock: systemClock });
@@ -183,14 +198,22 @@ describe('procedures', () => {
     // a record that does not fit the profile's columns is refused before the run
     const half = new Float64Array(32).fill(1);
     const bad = ctx.store.putCalibration({ dieId: 'SIM-DIE-0001', sourceRunId: null, gain: half, offsetLsb: half, notes: null }).id;
-    await expect(executeRun({ ...req, calibrationId: bad }, { store: ctx.store, board: ctx.board, clock: systemClock })).rejects.toThrow(/calibration \d+ has 32 columns, the profile 64/);
+    await expect(executeRun({ ...req, calibrationId: bad }, { store: ctx.store, board: ctx.board, clock: systemClock })).rejects.toThrow(
+      /calibration \d+ has 32 columns, the profile 64/,
+    );
   });
 
   it('a run with a calibration reads each ADC column through it: on the noisy die, residual down and SNR up', async () => {
     const ctx = context(await loadDieConfig(new URL('../../drivers/sim/dies/noisy.json', import.meta.url).pathname)); // 2 % column gain spread
     const cal = checked(await adcTransfer(ctx, { repeat: 4 }));
     const w = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 400, seed: 2 });
-    const req = { profile: DEFAULT_PROFILE, config: { mode: 'acim' as const }, weights: w.weights, vectors: matrixSource(w.vectors), source: { generator: 'relu', seed: 2 } };
+    const req = {
+      profile: DEFAULT_PROFILE,
+      config: { mode: 'acim' as const },
+      weights: w.weights,
+      vectors: matrixSource(w.vectors),
+      source: { generator: 'relu', seed: 2 },
+    };
     const raw = await executeRun(req, { store: ctx.store, board: ctx.board, clock: systemClock });
     const calibrated = await executeRun({ ...req, calibrationId: cal.summary.calibrationId }, { store: ctx.store, board: ctx.board, clock: systemClock });
     // acim on this die: ADC noise (0.5 LSB) stays, the columns' gain and offset go
@@ -201,7 +224,23 @@ describe('procedures', () => {
   it('the CLI compares the dies given with --also, each on its own simulated board', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'osa-proc-')), 'p.db');
     const die = (name: string) => new URL(`../../drivers/sim/dies/${name}.json`, import.meta.url).pathname;
-    const r = await cli('procedure', 'repeatability', '--board', 'sim', '--die', die('typical'), '--also', die('noisy'), '--times', '2', '--vectors', '300', '--db', db, '--json');
+    const r = await cli(
+      'procedure',
+      'repeatability',
+      '--board',
+      'sim',
+      '--die',
+      die('typical'),
+      '--also',
+      die('noisy'),
+      '--times',
+      '2',
+      '--vectors',
+      '300',
+      '--db',
+      db,
+      '--json',
+    );
     expect(r.code).toBe(0);
     // --json prints the typed report as it is, numbers and all
     const report = procedureReportSchema.parse(JSON.parse(r.stdout));

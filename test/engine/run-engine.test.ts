@@ -19,7 +19,14 @@ import type { Clock } from '../../shared/clock';
 import { VirtualClock } from '../support/virtual-clock';
 
 const workload = generateWorkload(DEFAULT_PROFILE, { kind: 'relu', vectors: 1200, seed: 3 });
-const request = { profile: DEFAULT_PROFILE, config: { mode: 'osa' as const }, weights: workload.weights, vectors: matrixSource(workload.vectors), source: { generator: 'relu', seed: 3 }, batchVectors: 200 };
+const request = {
+  profile: DEFAULT_PROFILE,
+  config: { mode: 'osa' as const },
+  weights: workload.weights,
+  vectors: matrixSource(workload.vectors),
+  source: { generator: 'relu', seed: 3 },
+  batchVectors: 200,
+};
 
 function setup(faults?: FaultSpec, clock: Clock = systemClock) {
   const path = join(mkdtempSync(join(tmpdir(), 'osa-run-')), 'runs.db');
@@ -46,14 +53,17 @@ describe('a run', () => {
     const run = store.getRun(s.runId)!;
     expect(run).toMatchObject({ state: 'completed', vectorsDone: 1200, vectorsTotal: 1200, vectorSet: workload.vectorsHash, weightSet: workload.weightsHash });
     expect(run.provenance).toMatchObject({ dieId: 'SIM-DIE-0001', board: { firmware: '1.0.0' }, vectorSet: workload.vectorsHash, app: { name: 'osa-bench' } });
-    const wire = store.db.prepare('SELECT count(*) AS n, min(length(to_host)) AS shortest FROM wire_log WHERE run_id = ?').get(s.runId) as { n: number; shortest: number };
+    const wire = store.db.prepare('SELECT count(*) AS n, min(length(to_host)) AS shortest FROM wire_log WHERE run_id = ?').get(s.runId) as {
+      n: number;
+      shortest: number;
+    };
     expect(wire.n).toBe(6);
     expect(wire.shortest).toBeGreaterThan(1000);
     expect(docs.filter((d) => d.type === 'status').at(-1)).toMatchObject({ state: 'completed', vectorsDone: 1200, vectorsTotal: 1200 });
     // the stream: start, descriptor, a batch per committed block in order, stop last
     expect(docs[0]).toMatchObject({ type: 'start', runId: s.runId, kind: 'run', vectorsTotal: 1200 });
     expect(docs[1]).toMatchObject({ type: 'descriptor', runId: s.runId });
-    expect(docs.filter((d) => d.type === 'batch').map((d) => (d as BatchDocument).firstVector)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(docs.filter((d) => d.type === 'batch').map((d) => d.firstVector)).toEqual([0, 200, 400, 600, 800, 1000]);
     expect(docs.at(-1)).toMatchObject({ type: 'stop', state: 'completed', summary: { macs: 9600 } });
     // the stored blobs are the measurement: measured D equals the model's everywhere
     for (const b of store.blocks(s.runId)) expect(b.digital.length).toBe(b.vectors * 8);
@@ -71,22 +81,26 @@ describe('a run', () => {
     const { store, board } = setup();
     const control = new RunControl();
     let paused = false;
-    const s = await executeRun(request, {
-      store,
-      board,
-      clock: systemClock,
-      statusEveryMs: 0,
-      emit: (d) => {
-        if (d.type !== 'status') return;
-        const p = d as StatusDocument;
-        if (p.vectorsDone >= 400 && !paused) {
-          paused = true;
-          control.pause();
-          setTimeout(() => control.resume(), 50);
-        }
-        if (p.vectorsDone >= 800) control.abort();
+    const s = await executeRun(
+      request,
+      {
+        store,
+        board,
+        clock: systemClock,
+        statusEveryMs: 0,
+        emit: (d) => {
+          if (d.type !== 'status') return;
+          const p = d as StatusDocument;
+          if (p.vectorsDone >= 400 && !paused) {
+            paused = true;
+            control.pause();
+            setTimeout(() => control.resume(), 50);
+          }
+          if (p.vectorsDone >= 800) control.abort();
+        },
       },
-    }, control);
+      control,
+    );
     expect(s.state).toBe('aborted');
     expect(s.vectors).toBeGreaterThanOrEqual(800);
     expect(s.vectors).toBeLessThan(1200);
@@ -186,7 +200,7 @@ describe('a database that fills up', () => {
 });
 
 describe('telemetry', () => {
-  it('logs the board\'s idle rail telemetry for the session while a run goes on', async () => {
+  it("logs the board's idle rail telemetry for the session while a run goes on", async () => {
     const { store } = setup();
     // a link paced at 3 Mbaud: 300 vectors take about 0.9 s on the wire, whatever the machine
     const board = simBoardLink({ die: parseDieConfig({}), clock: systemClock, link: { baud: 3_000_000, latencyMs: 0 } });

@@ -16,7 +16,12 @@ afterEach(async () => {
 });
 
 function bench(): Bench {
-  const b = new Bench({ dbPath: join(mkdtempSync(join(tmpdir(), 'osa-bench-')), 'runs.db'), clock: systemClock, session: { operator: 'test', bench: 'ci', ambientC: null, notes: null }, statusEveryMs: 0 });
+  const b = new Bench({
+    dbPath: join(mkdtempSync(join(tmpdir(), 'osa-bench-')), 'runs.db'),
+    clock: systemClock,
+    session: { operator: 'test', bench: 'ci', ambientC: null, notes: null },
+    statusEveryMs: 0,
+  });
   benches.push(b);
   return b;
 }
@@ -57,9 +62,13 @@ describe('the Bench service', () => {
     const b = bench();
     await expect(b.startRun({ board: 'sim', mode: 'osa' })).rejects.toMatchObject({ field: 'vectorsFile' });
     await expect(b.startRun({ board: 'sim', mode: 'hcim', workload: { kind: 'relu', vectors: 10, seed: 1 } })).rejects.toMatchObject({ field: 'boundary' });
-    await expect(b.startRun({ board: 'tcp://127.0.0.1:1', mode: 'osa', die: 'x.json', workload: { kind: 'relu', vectors: 10, seed: 1 } })).rejects.toMatchObject({ field: 'die' });
+    await expect(b.startRun({ board: 'tcp://127.0.0.1:1', mode: 'osa', die: 'x.json', workload: { kind: 'relu', vectors: 10, seed: 1 } })).rejects.toMatchObject({
+      field: 'die',
+    });
     await expect(b.startRun({ board: 'sim', mode: 'osa', workload: { kind: 'relu', vectors: 0, seed: 1 } } as never)).rejects.toBeInstanceOf(FieldError);
-    await expect(b.startRun({ board: 'sim', mode: 'osa', calibration: 99, workload: { kind: 'relu', vectors: 10, seed: 1 } })).rejects.toMatchObject({ field: 'calibration' });
+    await expect(b.startRun({ board: 'sim', mode: 'osa', calibration: 99, workload: { kind: 'relu', vectors: 10, seed: 1 } })).rejects.toMatchObject({
+      field: 'calibration',
+    });
     expect(b.listRuns({})).toEqual([]);
   });
 
