@@ -2,7 +2,7 @@
 // rpcRequestSchema and its params against METHODS[method] before a handler sees it, and every
 // failure becomes a JSON-RPC error: nothing a client sends can throw out of here.
 import type { z } from 'zod';
-import { FieldError } from '../../shared/api/run-options';
+import { BoardBusyError, FieldError } from '../../shared/api/run-options';
 import { METHODS, RPC_ERRORS, rpcRequestSchema, type MethodName, type MethodParams, type MethodResult, type RpcErrorBody } from '../../shared/api/rpc';
 import { errorMessage, resultMessage, type RpcId } from './wire';
 
@@ -119,7 +119,11 @@ export class Dispatcher<C> {
 
   private errorOf(method: string, e: unknown): RpcErrorBody {
     if (e instanceof RpcError) return errorBody(e.code, e.message, e.field);
+    // a busy board is a refusal of a request that was fine; other input errors name their field
+    if (e instanceof BoardBusyError) return errorBody(RPC_ERRORS.REFUSED, e.message, e.field);
     if (e instanceof FieldError) return errorBody(RPC_ERRORS.INVALID_PARAMS, e.message, e.field);
+    const field = e instanceof Error ? (e as { field?: unknown }).field : undefined;
+    if (typeof field === 'string') return errorBody(RPC_ERRORS.INVALID_PARAMS, e instanceof Error ? e.message : String(e), field);
     // a bug here, not a refusal of the bench: logged, and the client told no more than that
     if (!(e instanceof Error) || e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError) {
       this.options.onInternalError(method, e);

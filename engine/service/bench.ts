@@ -5,7 +5,7 @@
 import type { RunDocument } from '../../shared/api/documents';
 import type { RunRowDoc } from '../../shared/api/runs';
 import {
-  FieldError,
+  BoardBusyError,
   parseOptions,
   procedureOptionsSchema,
   procedureParamsSchemas,
@@ -209,7 +209,7 @@ export class Bench implements BenchApi {
     if (this.closing) throw new Error('the bench is closing');
     const key = boardKey(address);
     const holder = this.busy.get(key);
-    if (holder) throw new FieldError('board', `${choice.board} is busy with ${holder}: one run per board at a time`);
+    if (holder) throw new BoardBusyError(`${choice.board} is busy with ${holder}: one run per board at a time`);
     this.busy.set(key, 'a run being set up');
     const release: (() => unknown)[] = [() => this.busy.delete(key)];
     const releaseAll = async () => {

@@ -96,6 +96,14 @@ export class FieldError extends Error {
   }
 }
 
+/** The board is running another run: the request was fine, the bench refuses it for now. */
+export class BoardBusyError extends FieldError {
+  constructor(problem: string) {
+    super('board', problem);
+    this.name = 'BoardBusyError';
+  }
+}
+
 /** Parse untrusted options; the first issue becomes a FieldError on its field path. */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
   const r = schema.safeParse(value);

@@ -74,7 +74,7 @@ describe('the engine server: run documents', () => {
     // paused (after the batch in hand), so that it is still there for what follows
     expect(await a.call('run.pause', { runId })).toEqual({ runId, paused: true });
     const second = await a.request('run.start', SMALL_RUN);
-    expect(second.error).toMatchObject({ code: RPC_ERRORS.INVALID_PARAMS, message: /busy/, data: { field: 'board' } });
+    expect(second.error).toMatchObject({ code: RPC_ERRORS.REFUSED, message: /busy/, data: { field: 'board' } });
     expect((await a.call('bench.info')).live).toEqual([{ runId, guid: expect.any(String) as unknown, paused: true }]);
     await a.until(() => a.docsOf(runId).some((d) => d.type === 'status' && d.state === 'paused'));
     expect(await a.call('run.resume', { runId })).toEqual({ runId, paused: false });
