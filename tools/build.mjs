@@ -110,3 +110,54 @@ const builds = readdirSync(DIST, { withFileTypes: true })
 for (const old of builds.slice(KEEP - 1)) rmSync(join(DIST, old.name), { recursive: true, force: true });
 
 console.log(`osa-bench built: dist/cli/${id} from ${Object.keys(inputs).length} files in ${Date.now() - started} ms`);
+
+// ---- The renderer: renderer/ built by Vite into dist/renderer (served by `osa-bench serve`, loaded
+// by the desktop shell). Skipped when nothing it is built from changed: the hash of its sources,
+// shared/ (it imports the API contract and the model's names), the lock file and its config is
+// kept beside the output. A production install without Vite (no devDependencies) keeps whatever
+// build it has.
+async function buildRenderer() {
+  const t0 = Date.now();
+  const out = join(ROOT, 'dist/renderer');
+  const stampFile = join(ROOT, 'dist/renderer.build.json');
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel);
+      else if (e.isFile()) files.push(rel);
+    }
+  };
+  walk('renderer');
+  walk('shared');
+  files.push('package-lock.json', 'tsconfig.base.json', 'tools/build.mjs');
+  const h = createHash('sha256');
+  for (const f of files.sort()) {
+    const path = join(ROOT, f);
+    if (existsSync(path)) h.update(f).update('\0').update(readFileSync(path)).update('\0');
+  }
+  const sources = h.digest('hex');
+  let previous = null;
+  try {
+    previous = JSON.parse(readFileSync(stampFile, 'utf8')).sources;
+  } catch {
+    // no build yet
+  }
+  if (previous === sources && existsSync(join(out, 'index.html'))) {
+    console.log(`renderer unchanged: dist/renderer (${files.length} sources checked in ${Date.now() - t0} ms)`);
+    return;
+  }
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    console.log('renderer not built: Vite is not installed (an install without devDependencies)');
+    return;
+  }
+  await vite.build({ configFile: join(ROOT, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  writeFileSync(`${stampFile}.${process.pid}`, `${JSON.stringify({ sources, builtAt: new Date().toISOString() })}\n`);
+  renameSync(`${stampFile}.${process.pid}`, stampFile);
+  console.log(`renderer built: dist/renderer in ${Date.now() - t0} ms`);
+}
+
+await buildRenderer();
