@@ -1,0 +1,173 @@
+// @vitest-environment happy-dom
+// A run's documents folded into what the screens show: progress, rate, ETA and state from status
+// documents, events, figures and bounded series from batches, the summary from the stop; a
+// procedure's step i of n, sweep ETA, child runs and typed report; and the view committed at a
+// bounded rate, never per document.
+import { describe, expect, it } from 'vitest';
+import type { WireDocument } from '../../shared/api/rpc';
+import { RunFold } from '../../renderer/src/fold/run-fold';
+import { RunWatch } from '../../renderer/src/fold/run-watch';
+import { FakeFrames } from './support/fake-frames';
+import { batchDoc, runStream, startDoc, statusDoc, sweepStream } from './support/streams';
+
+describe('RunFold', () => {
+  it('folds a run from start to stop: state, progress, rate, ETA, figures, events, summary', () => {
+    const docs = runStream(7, 5);
+    const fold = new RunFold(7);
+    // up to the status after the third batch
+    const third = docs.findIndex((d) => d.type === 'batch' && d.block === 2);
+    for (const d of docs.slice(0, third + 2)) fold.apply(d);
+    let v = fold.snapshot();
+    expect(v.state).toBe('running');
+    expect(v.kind).toBe('run');
+    expect(v.vectorsDone).toBe(1200);
+    expect(v.vectorsTotal).toBe(2000);
+    expect(v.fraction).toBeCloseTo(0.6);
+    expect(v.rate).toBe(800);
+    expect(v.etaSeconds).toBeCloseTo(1);
+    expect(v.batches).toBe(3);
+    expect(v.figures?.snrDb).toBeCloseTo(17.6);
+    expect(v.power?.dieTempC).toBeCloseTo(27.02);
+    expect(v.events.map((e) => e.kind)).toEqual(['connect', 'pause', 'resume']);
+    expect(v.series.snrDb.map((p) => p.x)).toEqual([400, 800, 1200]);
+    expect(v.series.codeResidualMeanLsb[0]?.y).toBeCloseTo(4000 / 140_000);
+    expect(v.series.codeResidualRmsLsb[0]?.y).toBeCloseTo(Math.sqrt(14_000 / 140_000));
+    expect(v.summary).toBeNull();
+
+    for (const d of docs.slice(third + 2)) fold.apply(d);
+    v = fold.snapshot();
+    expect(v.state).toBe('completed');
+    expect(v.fraction).toBe(1);
+    expect(v.etaSeconds).toBe(0);
+    expect(v.rate).toBe(0);
+    expect(v.summary?.vectors).toBe(2000);
+    expect(v.summary?.snrDb).toBeCloseTo(17.6);
+    expect(v.lastSeq).toBe(docs.at(-1)?.seq);
+    expect(fold.isEnded).toBe(true);
+  });
+
+  it('shows a pause as the run’s state until it resumes', () => {
+    const fold = new RunFold(1);
+    fold.apply(startDoc(1, 0));
+    fold.apply(statusDoc(1, 1, { state: 'paused', vectorsDone: 800, event: { kind: 'pause', detail: null } }));
+    expect(fold.snapshot().state).toBe('paused');
+    fold.apply(statusDoc(1, 2, { state: 'resuming', vectorsDone: 800, event: { kind: 'disconnect', detail: 'link lost' } }));
+    expect(fold.snapshot().state).toBe('resuming');
+    fold.apply(statusDoc(1, 3, { state: 'running', vectorsDone: 800 }));
+    expect(fold.snapshot().state).toBe('running');
+  });
+
+  it('keeps its series and events bounded however long the run, spread over the whole run', () => {
+    const fold = new RunFold(1, { seriesPoints: 64, events: 10 });
+    fold.apply(startDoc(1, 0, { vectorsTotal: 5000 * 10 }));
+    for (let b = 0; b < 5000; b++) {
+      fold.apply(batchDoc(1, 1 + 2 * b, b, 10, 10 + (b % 7)));
+      fold.apply(statusDoc(1, 2 + 2 * b, { vectorsDone: (b + 1) * 10, event: { kind: 'tick', detail: String(b) } }));
+    }
+    const v = fold.snapshot();
+    for (const s of Object.values(v.series)) expect(s.length).toBeLessThanOrEqual(64);
+    const snr = v.series.snrDb;
+    expect(snr.length).toBeGreaterThan(16);
+    expect(snr[0]?.x).toBe(10);
+    expect(snr.at(-1)?.x).toBe(50_000); // the newest point is always there
+    expect(snr.every((p, i) => i === 0 || p.x > snr[i - 1]!.x)).toBe(true);
+    expect(v.events).toHaveLength(10);
+    expect(v.events.at(-1)?.detail).toBe('4999');
+  });
+
+  it('leaves an infinite SNR (null) out of its series', () => {
+    const fold = new RunFold(1);
+    fold.apply(batchDoc(1, 0, 0, 400, null));
+    const v = fold.snapshot();
+    expect(v.series.snrDb).toHaveLength(0);
+    expect(v.series.modelSnrDb).toHaveLength(1);
+  });
+
+  it('folds a procedure: step i of n, sweep ETA, child runs, and its typed report', () => {
+    const docs = sweepStream(10, 8, 10);
+    const fold = new RunFold(10);
+    // into the second step
+    const secondStart = docs.findIndex((d) => d.type === 'start' && d.runId === 12);
+    for (const d of docs.slice(0, secondStart + 4)) fold.apply(d);
+    let v = fold.snapshot();
+    expect(v.kind).toBe('snr-sweep');
+    expect(v.state).toBe('running');
+    expect(v.step).toMatchObject({ name: 'b=9', index: 2, of: 3 });
+    expect(v.etaSeconds).toBe(4); // the sweep's, not the step's
+    expect(v.fraction).toBeCloseTo((1 + 0.5) / 3);
+    expect(v.currentRunId).toBe(12);
+    expect(v.children.map((c) => [c.runId, c.state])).toEqual([
+      [11, 'completed'],
+      [12, 'running'],
+    ]);
+    expect(v.children[0]?.summary?.snrDb).toBeCloseTo(32.5);
+    expect(v.report).toBeNull();
+
+    for (const d of docs.slice(secondStart + 4)) fold.apply(d);
+    v = fold.snapshot();
+    expect(v.state).toBe('completed');
+    expect(v.fraction).toBe(1);
+    expect(v.report?.procedure).toBe('snr-sweep');
+    if (v.report?.procedure !== 'snr-sweep') throw new Error('not an snr-sweep report');
+    expect(v.report.passed).toBeNull();
+    expect(v.report.summary.points.map((p) => p.boundary)).toEqual([8, 9, 10]);
+    expect(v.series.snrDb).toHaveLength(6); // every batch of every step, on one axis
+  });
+});
+
+describe('RunWatch', () => {
+  it('commits the view at most five times a second, whatever the documents’ rate', () => {
+    const frames = new FakeFrames();
+    const watch = new RunWatch(1, { frames });
+    let commits = 0;
+    const seen = new Set<unknown>();
+    const count = () => {
+      if (!seen.has(watch.view.value)) {
+        seen.add(watch.view.value);
+        commits++;
+      }
+    };
+    count();
+    watch.feed(startDoc(1, 0, { vectorsTotal: 1_000_000 }));
+    // 2,000 documents over one second: 2 a millisecond
+    for (let ms = 0, seq = 1; ms < 1000; ms++) {
+      watch.feed(batchDoc(1, seq++, seq, 500));
+      watch.feed(statusDoc(1, seq++, { vectorsDone: seq * 250, vectorsTotal: 1_000_000, rate: 500_000 }));
+      if (ms % 16 === 0) {
+        frames.advance(16);
+        count();
+      }
+    }
+    expect(commits - 1).toBeGreaterThanOrEqual(4);
+    expect(commits - 1).toBeLessThanOrEqual(6);
+    frames.advance(400);
+    expect(watch.view.value.batches).toBe(1000);
+  });
+
+  it('commits the stop at once, and calls onStop with the final view', () => {
+    const frames = new FakeFrames();
+    let stopped: string | null = null;
+    const watch = new RunWatch(7, { frames, onStop: (v) => (stopped = v.state) });
+    for (const d of runStream(7, 3)) watch.feed(d);
+    expect(watch.view.value.state).toBe('completed');
+    expect(stopped).toBe('completed');
+    expect(watch.isEnded).toBe(true);
+  });
+
+  it('takes its documents from a subscription, and lets go of it when disposed', async () => {
+    let listener: ((d: WireDocument) => void) | null = null;
+    let closed = false;
+    const watch = new RunWatch(7, { frames: new FakeFrames() });
+    await watch.watch({
+      subscribe: (runId, l) => {
+        expect(runId).toBe(7);
+        listener = l;
+        return { ready: Promise.resolve({ runId }), close: () => (closed = true) };
+      },
+    });
+    for (const d of runStream(7, 2)) listener!(d);
+    expect(watch.view.value.state).toBe('completed');
+    watch.dispose();
+    expect(closed).toBe(true);
+  });
+});
