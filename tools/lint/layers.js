@@ -23,7 +23,8 @@ export const LAYERS = {
   drivers: { may: ['shared', 'drivers'], node: true },
   engine: { may: ['shared', 'drivers', 'engine', 'migrations'], node: true },
   cli: { may: ['shared', 'drivers', 'engine', 'cli'], node: true },
-  renderer: { may: ['shared', 'renderer'], node: false },
+  // the UI's own packages (vite and its Vue plugin for renderer/vite.config.ts); .vue files too
+  renderer: { may: ['shared', 'renderer'], node: false, packages: ['vue', 'pinia', 'chart.js', 'zod', '@noble/hashes', 'vite', '@vitejs/plugin-vue'] },
   electron: { may: ['shared', 'engine', 'drivers', 'shell', 'electron'], node: true, electron: true },
   // the desktop shell's wiring, Electron-free: it takes the Electron API as an argument
   shell: { may: ['shared', 'shell'], node: true },
