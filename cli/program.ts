@@ -2,11 +2,13 @@
 import { Command } from 'commander';
 import { addBoardCommands } from './commands/board';
 import { addDemoCommand } from './commands/demo';
+import { addExportCommand } from './commands/export';
 import { addModelCommand } from './commands/model';
 import { addSimCommand } from './commands/sim';
 import { addRunCommand } from './commands/run';
 import { addRunsCommand } from './commands/runs';
 import { addProcedureCommand } from './commands/procedure';
+import { addReportCommand } from './commands/report';
 import { addServeCommand } from './commands/serve';
 import { addWorkloadCommand } from './commands/workload';
 import type { CliIo } from './io';
@@ -27,6 +29,8 @@ export function createProgram(io: CliIo): Command {
   addRunCommand(program, io);
   addRunsCommand(program, io);
   addProcedureCommand(program, io);
+  addExportCommand(program, io);
+  addReportCommand(program, io);
   addServeCommand(program, io);
   const configure = (cmd: Command) => {
     cmd.exitOverride().configureOutput(program.configureOutput());

@@ -1,0 +1,193 @@
+// A run exported as CSV, Parquet and JSON Lines and read back by an independent reader (DuckDB for
+// CSV and Parquet, JSON.parse for JSON): every value of every MAC equals the store's, the
+// provenance travels with the file, large outputs wait for a slow destination, and bad input is
+// refused with the field at fault, leaving no file behind.
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writableSink } from '../../engine/export/byte-sink';
+import { exportRun, exportRunTo } from '../../engine/export/export-run';
+import type { Bench } from '../../engine/service/bench';
+import { FieldError } from '../../shared/api/run-options';
+import { differences, duckdb, expectedRows, openBench, query, simulatedRun, tempDir } from './support';
+
+let bench: Bench;
+let runId: number;
+let guid: string;
+let expected: Record<string, unknown>[];
+const dir = tempDir();
+const DIE = 'OSA-TT-0001';
+
+beforeAll(async () => {
+  bench = openBench();
+  ({ runId, guid } = await simulatedRun(bench, { batch: 300, label: 'export test', die: 'drivers/sim/dies/typical.json' }));
+  bench.store.note(runId, 'a note, with "quotes", commas and <markup>');
+  expected = expectedRows(bench.store, runId, DIE);
+});
+afterAll(() => bench.close());
+
+describe('export', () => {
+  it('CSV: DuckDB reads every value back as the store holds it, one row per MAC', async () => {
+    const out = join(dir, 'run.csv');
+    const r = await exportRun(bench.store, runId, out, { format: 'csv' });
+    expect(r).toMatchObject({ format: 'csv', run: guid, runs: 1, blocks: 4, rows: 8000 });
+    const c = await duckdb();
+    const back = await query(c, `SELECT * FROM read_csv_auto('${out}') ORDER BY block, vector, repeat, output`);
+    expect(back.columns.slice(0, 13)).toEqual([
+      'run_guid',
+      'die_id',
+      'block',
+      'vector',
+      'repeat',
+      'output',
+      'level',
+      'digital_d',
+      'saliency_s',
+      'yhat',
+      'model_yhat',
+      'exact_y',
+      'model_level',
+    ]);
+    expect(back.columns).toHaveLength(13 + 64);
+    expect(differences(back.columns, back.rows, expected)).toEqual([]);
+    // pandas and polars read the same header: names only, no comment lines
+    expect(readFileSync(out, 'utf8').split('\n', 1)[0]).toMatch(
+      /^run_guid,die_id,block,vector,repeat,output,level,digital_d,saliency_s,yhat,model_yhat,exact_y,model_level,code_p0_lsb,.*,code_p63_lsb$/,
+    );
+  });
+
+  it('Parquet: DuckDB reads every value back, GZIP-compressed in row groups, with the provenance in the metadata', async () => {
+    const out = join(dir, 'run.parquet');
+    // small row groups, so that groups span blocks and blocks span groups
+    const r = await exportRun(bench.store, runId, out, { format: 'parquet', parquet: { rowGroupRows: 1500, gzipLevel: 1 } });
+    expect(r).toMatchObject({ format: 'parquet', runs: 1, blocks: 4, rows: 8000 });
+    const c = await duckdb();
+    const back = await query(c, `SELECT * FROM read_parquet('${out}')`);
+    expect(differences(back.columns, back.rows, expected)).toEqual([]);
+    const types = await query(c, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`);
+    expect(Object.fromEntries(types.rows)).toMatchObject({
+      run_guid: 'VARCHAR',
+      vector: 'INTEGER',
+      level: 'UTINYINT',
+      digital_d: 'INTEGER',
+      yhat: 'DOUBLE',
+      exact_y: 'INTEGER',
+      code_p0_lsb: 'SMALLINT',
+    });
+    const groups = await query(c, `SELECT count(DISTINCT row_group_id), min(compression), max(compression) FROM parquet_metadata('${out}')`);
+    expect(groups.rows[0]).toEqual([Math.ceil(8000 / 1500), 'GZIP', 'GZIP']);
+    const kv = await query(c, `SELECT decode(key), decode(value) FROM parquet_kv_metadata('${out}')`);
+    const meta = Object.fromEntries(kv.rows as [string, string][]);
+    const runs = JSON.parse(meta['osa-bench.runs'] as string) as {
+      guid: string;
+      dieId: string;
+      provenance: Record<string, unknown>;
+      notes: { text: string }[];
+      label: string;
+    }[];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      guid,
+      dieId: DIE,
+      label: 'export test',
+      provenance: bench.store.getRun(runId)?.provenance,
+      notes: [{ text: 'a note, with "quotes", commas and <markup>' }],
+    });
+    const header = JSON.parse(meta['osa-bench.export'] as string) as { format: string; rows: number; columns: { name: string; unit: string | null }[] };
+    expect(header).toMatchObject({ format: 'osa-bench-export', rows: 8000 });
+    expect(header.columns.find((col) => col.name === 'yhat')?.unit).toBe('x*w');
+    expect(header.columns.find((col) => col.name === 'code_p5_lsb')?.unit).toBe('LSB');
+  });
+
+  it('JSON Lines: an export line, a run line with the provenance, a line per block with its rows as columns, an end line', async () => {
+    const out = join(dir, 'run.jsonl');
+    await exportRun(bench.store, runId, out, { format: 'json' });
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.type)).toEqual(['export', 'run', 'block', 'block', 'block', 'block', 'end']);
+    expect(lines[1]).toMatchObject({ type: 'run', guid, dieId: DIE, provenance: bench.store.getRun(runId)?.provenance, config: bench.store.getRun(runId)?.config });
+    expect(lines.at(-1)).toEqual({ type: 'end', runs: 1, blocks: 4, rows: 8000 });
+    const rows: Record<string, unknown>[] = [];
+    for (const l of lines.filter((x) => x.type === 'block')) {
+      expect(l).toMatchObject({ run: guid, figures: expect.any(Object) as unknown, power: expect.any(Object) as unknown });
+      const cols = l.columns as Record<string, unknown[]>;
+      for (let i = 0; i < (l.rows as number); i++)
+        rows.push({ run_guid: l.run, die_id: DIE, block: l.block, ...Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v[i]])) });
+    }
+    const names = Object.keys(expected[0] as object);
+    expect(
+      differences(
+        names,
+        rows.map((r) => names.map((n) => r[n])),
+        expected,
+      ),
+    ).toEqual([]);
+  });
+
+  it('exports a procedure as the rows of its steps, each row naming its run', async () => {
+    const proc = await bench.startProcedure({ board: 'sim', procedure: 'snr-sweep', params: { vectors: 200, from: 8, to: 9 } });
+    await proc.done;
+    const out = join(dir, 'sweep.parquet');
+    const r = await exportRun(bench.store, proc.runId, out, { format: 'parquet' });
+    const steps = bench.store.childRuns(proc.runId);
+    expect(r).toMatchObject({ runs: 2, rows: 2 * 200 * 8 });
+    const c = await duckdb();
+    const back = await query(c, `SELECT run_guid, count(*) FROM read_parquet('${out}') GROUP BY run_guid ORDER BY run_guid`);
+    expect(back.rows).toEqual(steps.map((s) => [s.guid, 1600]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    const kv = await query(c, `SELECT decode(value) FROM parquet_kv_metadata('${out}') WHERE decode(key) = 'osa-bench.runs'`);
+    const runs = JSON.parse(kv.rows[0]?.[0] as string) as { guid: string; parentGuid: string | null; kind: string }[];
+    expect(runs.map((x) => x.kind)).toEqual(['snr-sweep', 'run', 'run']);
+    expect(runs.slice(1).every((x) => x.parentGuid === runs[0]?.guid)).toBe(true);
+  });
+
+  it('waits for a slow destination: never more than a chunk past its high-water mark in its buffer, the same bytes as the file', async () => {
+    let most = 0;
+    let largest = 0;
+    const chunks: Buffer[] = [];
+    const slow = new Writable({
+      highWaterMark: 4096,
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        largest = Math.max(largest, chunk.length);
+        setImmediate(done);
+      },
+    });
+    const write = slow.write.bind(slow);
+    slow.write = ((chunk: Buffer | string, ...rest: never[]) => {
+      const ok = write(chunk, ...rest);
+      most = Math.max(most, slow.writableLength);
+      return ok;
+    }) as typeof slow.write;
+    const r = await exportRunTo(bench.store, runId, writableSink(slow), { format: 'csv' });
+    expect(r.rows).toBe(8000);
+    // a write is taken while the buffer is under the high-water mark; past it the export waits for 'drain'
+    expect(most).toBeLessThanOrEqual(largest + 4096);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(readFileSync(join(dir, 'run.csv'), 'utf8'));
+  });
+
+  it('refuses bad input with the field at fault, and leaves no file behind', async () => {
+    const folder = join(dir, 'refusals');
+    mkdirSync(folder);
+    const parent = bench.store.createRun({ kind: 'snr-sweep', mode: 'sweep', config: {}, provenance: {}, vectorSet: null, weightSet: null, vectorsTotal: 0, repeat: 1 });
+    const cases: [string | number, string, string, string, RegExp][] = [
+      [999, join(folder, 'a.csv'), 'csv', 'run', /no run '999'/],
+      ['nosuchguid', join(folder, 'a.csv'), 'csv', 'run', /no run 'nosuchguid'/],
+      [parent.id, join(folder, 'a.csv'), 'csv', 'run', /nothing to export .*procedure's parent \(snr-sweep\) with no measured step/],
+      [runId, join(folder, 'missing', 'a.csv'), 'csv', 'out', /the folder .*missing does not exist/],
+      [runId, folder, 'parquet', 'out', /is a folder/],
+      [runId, join(folder, 'a.xml'), 'xml', 'format', /must be one of csv, json, parquet/],
+    ];
+    for (const [ref, out, format, field, message] of cases) {
+      const e = await exportRun(bench.store, ref, out, { format: format as 'csv' }).catch((x: unknown) => x);
+      expect(e, `${String(ref)} ${out} ${format}`).toBeInstanceOf(FieldError);
+      expect(e).toMatchObject({ field });
+      expect((e as FieldError).problem).toMatch(message);
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(existsSync(join(folder, 'missing'))).toBe(false);
+  });
+});
