@@ -226,6 +226,9 @@ export class Bench implements BenchApi {
       release.push(() => board.dispose());
       const writer = this.takeWriter();
       release.push(() => writer.close());
+      // the next run's writer thread starts once this run is over, not beside it: starting one takes
+      // a core for seconds, which the link would feel
+      release.push(() => this.warmNextWriter());
       const stream = new DocumentStream();
       const control = new RunControl();
       let accept!: (v: { runId: number; guid: string }) => void;
@@ -251,13 +254,17 @@ export class Bench implements BenchApi {
     }
   }
 
-  /** A writer for a run: the spare one started earlier if there is one, and a new spare for the next run. */
+  /** A writer for a run: the spare one started earlier if there is one. */
   private takeWriter(): BlockWriter {
     if (this.options.writer === 'inline') return inlineBlockWriter(this.store);
-    const start = () => workerBlockWriter(this.options.dbPath, { maxBytes: this.options.maxBytes });
-    const writer = this.spareWriter ?? start();
-    this.spareWriter = this.options.warmWriter && !this.closing ? start() : null;
+    const writer = this.spareWriter ?? workerBlockWriter(this.options.dbPath, { maxBytes: this.options.maxBytes });
+    this.spareWriter = null;
     return writer;
+  }
+
+  private warmNextWriter(): void {
+    if (!this.options.warmWriter || this.options.writer === 'inline' || this.closing || this.spareWriter) return;
+    this.spareWriter = workerBlockWriter(this.options.dbPath, { maxBytes: this.options.maxBytes });
   }
 
   private keep(handle: RunHandle): void {
