@@ -1,6 +1,7 @@
 // The osa-bench command line: one program, each command in its own file.
 import { Command } from 'commander';
 import { addBoardCommands } from './commands/board';
+import { addCompareCommand } from './commands/compare';
 import { addDemoCommand } from './commands/demo';
 import { addExportCommand } from './commands/export';
 import { addModelCommand } from './commands/model';
@@ -8,6 +9,7 @@ import { addSimCommand } from './commands/sim';
 import { addRunCommand } from './commands/run';
 import { addRunsCommand } from './commands/runs';
 import { addProcedureCommand } from './commands/procedure';
+import { addReplayCommand } from './commands/replay';
 import { addReportCommand } from './commands/report';
 import { addServeCommand } from './commands/serve';
 import { addWorkloadCommand } from './commands/workload';
@@ -29,6 +31,8 @@ export function createProgram(io: CliIo): Command {
   addRunCommand(program, io);
   addRunsCommand(program, io);
   addProcedureCommand(program, io);
+  addReplayCommand(program, io);
+  addCompareCommand(program, io);
   addExportCommand(program, io);
   addReportCommand(program, io);
   addServeCommand(program, io);

@@ -27,7 +27,7 @@ import { readStoredRun } from '../store/stored-run';
 import type { BenchApi, RunHandle } from './bench-api';
 import { DocumentStream } from './document-stream';
 import { PROCEDURE_RUNNERS } from './procedures';
-import { compareRun, compareRuns, redecodeRun, remeasureRequest, replayRun, startRescore, type CompareRunOptions, type RemeasureOptions, type ReplayHandle, type ReplayOptions, type RescoreRequest } from '../replay/operations';
+import * as logged from '../replay/operations';
 import { boardAddress, boardKey, openBoard, readRunInputs, type BoardChoice } from './run-inputs';
 
 /** Who runs the bench, where: a session opened when the first run is accepted. */
@@ -280,34 +280,37 @@ export class Bench implements BenchApi {
   // ---- logged runs (issue 11, docs/replay-compare.md): replay, re-score, re-measure, re-decode, compare ----
 
   /** A stored run played back as its documents (not a live run: not kept among `live`). */
-  replayRun(ref: string | number, options: Omit<ReplayOptions, 'clock'> & { clock?: Clock } = {}): ReplayHandle {
-    return replayRun(this.store, ref, { ...options, clock: options.clock ?? this.options.clock });
+  replayRun(ref: string | number, options: Omit<logged.ReplayOptions, 'clock'> & { clock?: Clock } = {}): logged.ReplayHandle {
+    return logged.replayRun(this.store, ref, { ...options, clock: options.clock ?? this.options.clock });
   }
 
   /** A derived run (kind 'rescore', parent `ref`): the run's measurements against the model with another profile or configuration. */
-  async rescoreRun(ref: string | number, request: RescoreRequest): Promise<RunHandle<RunSummary>> {
-    const handle = await startRescore(this.store, ref, request, this.options.clock, this.options.statusEveryMs);
-    this.keep(handle as RunHandle);
+  async rescoreRun(ref: string | number, request: logged.RescoreRequest): Promise<RunHandle<RunSummary>> {
+    const handle = await logged.startRescore(this.store, ref, request, this.options.clock, this.options.statusEveryMs);
+    this.keep(handle);
     return handle;
   }
 
   /** The run's stimulus, weights and configuration measured again on a board, as a new run whose parent is `ref`. */
-  async remeasureRun(ref: string | number, o: BoardChoice & RemeasureOptions & { resumeWithinMs?: number }): Promise<RunHandle<RunSummary>> {
-    const request = remeasureRequest(this.store, ref, o);
-    return this.onBoard(o, boardAddress(o), request.profile, (deps, control) => executeRun(request, { ...deps, resumeWithinMs: o.resumeWithinMs ?? 10_000, sessionId: () => this.session() }, control));
+  async remeasureRun(ref: string | number, o: BoardChoice & logged.RemeasureOptions & { resumeWithinMs?: number }): Promise<RunHandle<RunSummary>> {
+    const request = logged.remeasureRequest(this.store, ref, o);
+    return this.onBoard(o, boardAddress(o), request.profile, (deps, control) =>
+      executeRun(request, { ...deps, resumeWithinMs: o.resumeWithinMs ?? 10_000, sessionId: () => this.session() }, control),
+    );
   }
 
   /** The run's wire log decoded again and held against its stored blocks. */
-  redecodeRun(ref: string | number): ReturnType<typeof redecodeRun> {
-    return redecodeRun(this.store, ref);
+  redecodeRun(ref: string | number): ReturnType<typeof logged.redecodeRun> {
+    return logged.redecodeRun(this.store, ref);
   }
 
-  /** One run against the model, or (`with`) against another run over the same stimulus. */
-  compareRun(ref: string | number, options: CompareRunOptions = {}): ReturnType<typeof compareRun> {
-    return compareRun(this.store, ref, options);
+  /** One run against the model. */
+  compareRun(ref: string | number, options: logged.CompareRunOptions = {}): ReturnType<typeof logged.compareRun> {
+    return logged.compareRun(this.store, ref, options);
   }
 
-  compareRuns(ref: string | number, other: string | number): ReturnType<typeof compareRuns> {
-    return compareRuns(this.store, ref, other);
+  /** A run against another run over the same stimulus (refused, field `with`, otherwise). */
+  compareRuns(ref: string | number, other: string | number): ReturnType<typeof logged.compareRuns> {
+    return logged.compareRuns(this.store, ref, other);
   }
 }

@@ -1,0 +1,183 @@
+// One logged run against the model (docs/replay-compare.md): the run's figures from its block
+// summaries first; then one pass over its blocks, streamed, for the residuals, columns, transfer
+// curve, levels, energy and outliers; then a second pass over a sample of blocks for stuck cells;
+// then the findings. Memory stays flat whatever the run's size: one block at a time.
+import type { RunComparison } from '../../shared/api/compare';
+import { FieldError } from '../../shared/api/run-options';
+import { brokenColumns, columnOutliers, digitalFindings, stuckCellFindings, thresholdMisfires } from '../../shared/analysis/findings';
+import { burstEnergyPj, RunFiguresAccumulator } from '../../shared/analysis/run-figures';
+import { AnalysisContext, SiliconAnalyzer, type AnalysisBlock } from '../../shared/analysis/silicon-vs-model';
+import { StuckCellScan } from '../../shared/analysis/stuck-cells';
+import type { VectorSource } from '../../shared/workload/vector-source';
+import type { BlockSummaryRecord, RunStore, StoredBlock } from '../store/run-store';
+import { readStoredRun, StoredRunError, type StoredRun } from '../store/stored-run';
+import { measuredAdcBits, readBlock, runCalibration, yielder } from '../replay/stored-blocks';
+
+export interface CompareRunOptions {
+  /** vectors the stuck-cell scan reads, blocks spread over the run (default 8192) */
+  readonly scanVectors?: number;
+  /** outliers listed (default 20) */
+  readonly outliers?: number;
+}
+
+const SCAN_VECTORS = 8192;
+const OUTLIERS = 20;
+const CODE_RANGE = 16;
+
+/** The run a comparison reads: refused, naming the field, when it has nothing to compare. */
+export function comparableRun(store: RunStore, ref: string | number, field = 'run'): { stored: StoredRun; summaries: BlockSummaryRecord[] } {
+  // the run itself is refused as StoredRunError (field 'run'), another run by its own field
+  const refuse = (message: string) => (field === 'run' ? new StoredRunError(message) : new FieldError(field, message));
+  let stored: StoredRun;
+  try {
+    stored = readStoredRun(store, ref);
+  } catch (e) {
+    throw e instanceof StoredRunError ? refuse(e.message) : e;
+  }
+  const summaries = store.blockSummaries(stored.row.id);
+  if (summaries.length === 0) throw refuse(`run ${stored.row.id} has no committed block: nothing to compare`);
+  return { stored, summaries };
+}
+
+export function comparedRun(stored: StoredRun, summaries: readonly BlockSummaryRecord[]): RunComparison['run'] {
+  const { row } = stored;
+  const dieId = (row.provenance as { dieId?: unknown }).dieId;
+  const last = summaries.at(-1);
+  return {
+    runId: row.id,
+    guid: row.guid,
+    kind: row.kind,
+    label: row.label,
+    parentId: row.parentId,
+    mode: row.mode,
+    dieId: typeof dieId === 'string' ? dieId : null,
+    vectorSet: row.vectorSet ?? '',
+    weightSet: row.weightSet ?? '',
+    vectors: last ? last.firstVector + last.vectors : 0,
+    repeat: stored.repeat,
+  };
+}
+
+export function analysisBlock(b: StoredBlock, vectors: VectorSource): AnalysisBlock {
+  return { ...b, inputs: vectors.read(b.firstVector, b.vectors) };
+}
+
+export async function compareRun(store: RunStore, ref: string | number, options: CompareRunOptions = {}): Promise<RunComparison> {
+  const { stored, summaries } = comparableRun(store, ref);
+  const { row, profile, config, weights, vectors } = stored;
+  const pause = yielder();
+
+  // the block summaries first: the run's figures without a blob read, and the ranges of the histograms
+  const figures = new RunFiguresAccumulator(profile);
+  let macs = 0;
+  let errorSq = 0;
+  let modelErrorSq = 0;
+  let codeMin = Infinity;
+  let codeMax = -Infinity;
+  for (const s of summaries) {
+    figures.add(s.summary, burstEnergyPj(s.power), s.power.dieTempC);
+    macs += s.summary.macs;
+    errorSq += s.summary.errorSq;
+    modelErrorSq += s.summary.modelErrorSq;
+    if (s.summary.codeResidualCount > 0) {
+      codeMin = Math.min(codeMin, s.summary.codeResidualMin);
+      codeMax = Math.max(codeMax, s.summary.codeResidualMax);
+    }
+  }
+  const rms = Math.sqrt(Math.max(errorSq, modelErrorSq) / Math.max(1, macs));
+  const bits = measuredAdcBits(row, profile.adcBits);
+  const ctx = new AnalysisContext({ profile, config, weights, measuredAdcBits: bits, calibration: runCalibration(store, row.id) });
+  const analyzer = new SiliconAnalyzer(ctx, {
+    yhatRange: rms > 0 ? 6 * rms : 1,
+    codeLo: Number.isFinite(codeMin) ? Math.max(-CODE_RANGE, Math.min(-1, Math.floor(codeMin))) : -1,
+    codeHi: Number.isFinite(codeMax) ? Math.min(CODE_RANGE, Math.max(1, Math.ceil(codeMax))) : 1,
+    outliers: options.outliers ?? OUTLIERS,
+  });
+
+  // pass 1: every block, streamed
+  for (const b of store.blocks(row.id)) {
+    analyzer.addBlock(analysisBlock(b, vectors));
+    await pause();
+  }
+  const analysis = analyzer.result();
+
+  // the columns that follow no line are named first, and left out of the stuck-cell scan
+  const broken = brokenColumns(analysis.columns);
+  const skip = new Set(broken.map((f) => (f as { column: number }).column));
+
+  // pass 2: a sample of blocks spread over the run
+  const scan = new StuckCellScan(ctx, skip);
+  for (const s of sampleBlocks(summaries, options.scanVectors ?? SCAN_VECTORS)) {
+    scan.addBlock(analysisBlock(readBlock(store, row.id, s), vectors));
+    await pause();
+  }
+  const stuck = scan.result();
+
+  return {
+    kind: 'run',
+    run: comparedRun(stored, summaries),
+    geometry: {
+      rows: profile.rows,
+      outputs: profile.outputs,
+      inputBits: profile.inputBits,
+      weightBits: profile.weightBits,
+      adcBits: profile.adcBits,
+      measuredAdcBits: bits,
+    },
+    config: { mode: config.mode, boundary: config.boundary ?? null, skip: config.skip ?? null },
+    macs: analysis.macs,
+    figures: figures.figures(),
+    yhatResidual: analysis.yhatResidual,
+    yhatError: analysis.yhatError,
+    modelYhatError: analysis.modelYhatError,
+    codeResidual: analysis.codeResidual,
+    planes: analysis.planes,
+    columns: analysis.columns.map((c) => ({
+      column: c.column,
+      output: c.output,
+      weightBit: c.weightBit,
+      count: c.count,
+      meanLsb: c.meanLsb,
+      sdLsb: c.sdLsb,
+      minLsb: c.minLsb,
+      maxLsb: c.maxLsb,
+      gain: stuck.lines[c.column]?.gain ?? null,
+      offsetLsb: stuck.lines[c.column]?.offset ?? null,
+      fitSdLsb: stuck.lines[c.column]?.sd ?? null,
+      zeroFraction: c.zeroFraction,
+      idealZeroFraction: c.idealZeroFraction,
+      topFraction: c.topFraction,
+      idealTopFraction: c.idealTopFraction,
+    })),
+    transfer: stuck.transfer,
+    levels: analysis.levels,
+    energy: analysis.energy,
+    outliers: analysis.outliers,
+    findings: [
+      ...stuckCellFindings(stuck.cells),
+      ...broken,
+      ...columnOutliers(analysis.columns, stuck.lines, skip, stuck.cells),
+      ...thresholdMisfires(analysis.thresholds),
+      ...digitalFindings(stuck.digital),
+    ],
+    scan: { vectors: stuck.vectors, blocks: stuck.blocks },
+  };
+}
+
+/** Blocks spread evenly over the run holding about `vectors` vectors (all of them in a smaller run). */
+export function sampleBlocks(summaries: readonly BlockSummaryRecord[], vectors: number): BlockSummaryRecord[] {
+  const total = summaries.reduce((s, b) => s + b.vectors, 0);
+  if (total <= vectors) return [...summaries];
+  const share = vectors / total;
+  const out: BlockSummaryRecord[] = [];
+  let seen = 0;
+  let taken = 0;
+  for (const s of summaries) {
+    seen += s.vectors;
+    if (taken < seen * share) {
+      out.push(s);
+      taken += s.vectors;
+    }
+  }
+  return out;
+}
