@@ -101,6 +101,26 @@ describe('EngineClient against the engine server', () => {
     client.close();
   });
 
+  it('gives a run two subscribers, the second from the start though it came late, and keeps one when the other leaves', async () => {
+    const { client } = await connected();
+    const { runId } = await client.call('run.start', SMALL_RUN);
+    const first: WireDocument[] = [];
+    const second: WireDocument[] = [];
+    const a = client.subscribe(runId, (d) => first.push(d));
+    await until(first, (docs) => docs.some((d) => d.type === 'batch'), client);
+    const b = client.subscribe(runId, (d) => second.push(d));
+    await b.ready;
+    await until(second, (docs) => docs.some((d) => d.type === 'batch'), client);
+    a.close();
+    await until(second, isStopOf(runId), client);
+    expect(second[0]?.type).toBe('start');
+    const seqs = second.map((d) => d.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    // the first saw nothing twice when the stream was sent again for the second
+    expect(new Set(first.map((d) => d.seq)).size).toBe(first.length);
+    client.close();
+  });
+
   it('reconnects after a lost connection and takes the run up from the last sequence number it saw', async () => {
     const { client, opened } = await connected();
     const states: ConnectionStatus['state'][] = [];

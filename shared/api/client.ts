@@ -158,7 +158,8 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   /** calls made before the first open */
   private readonly queued: { readonly text: string; readonly id: number }[] = [];
-  private readonly watches = new Map<number, Watch>();
+  /** runId -> its subscribers (a run watched by two screens is subscribed to once) */
+  private readonly watches = new Map<number, Set<Watch>>();
   /** child run -> its parent, from start documents: a procedure's stream carries its children's */
   private readonly parents = new Map<number, number>();
   private readonly stateListeners = new Set<(s: ConnectionStatus) => void>();
@@ -196,13 +197,15 @@ export class EngineClient {
 
   /**
    * Watch a run: its documents from `fromSeq` on (and, for a procedure, its child runs'), then its
-   * live ones, each passed to `listener` once, in order, across reconnects.
+   * live ones, each passed to `listener` once, in order, across reconnects. A run may have several
+   * subscribers, each from its own `fromSeq`.
    */
   subscribe(runId: number, listener: DocumentListener, fromSeq = 0): Subscription {
-    this.watches.get(runId)?.close();
     const watch = new Watch(runId, listener, fromSeq, this);
-    this.watches.set(runId, watch);
-    watch.ready = this.renew(watch);
+    let set = this.watches.get(runId);
+    if (!set) this.watches.set(runId, (set = new Set()));
+    set.add(watch);
+    watch.ready = this.renew(runId);
     // a subscription whose first answer nobody awaits must not be an unhandled rejection
     watch.ready.catch(() => undefined);
     return watch;
@@ -238,12 +241,18 @@ export class EngineClient {
   unwatch(watch: Watch): void {
     if (watch.closed) return;
     watch.closed = true;
-    if (this.watches.get(watch.runId) === watch) this.watches.delete(watch.runId);
+    const set = this.watches.get(watch.runId);
+    set?.delete(watch);
+    if (set && set.size > 0) return; // still watched
+    this.watches.delete(watch.runId);
     if (!watch.ended && this.current.state === 'open') this.call('run.unsubscribe', { runId: watch.runId }).catch(() => undefined);
   }
 
-  private async renew(watch: Watch): Promise<MethodResult<'run.subscribe'>> {
-    return this.call('run.subscribe', { runId: watch.runId, fromSeq: watch.lastSeq + 1 });
+  /** (Re)subscribe to a run from where its least advanced subscriber is; the others skip what they have. */
+  private renew(runId: number): Promise<MethodResult<'run.subscribe'>> {
+    const open = [...(this.watches.get(runId) ?? [])].filter((w) => !w.closed);
+    const fromSeq = Math.min(...open.map((w) => w.lastSeq + 1));
+    return this.call('run.subscribe', { runId, fromSeq: Number.isFinite(fromSeq) ? fromSeq : 0 });
   }
 
   private send(method: string, params: unknown): Promise<unknown> {
@@ -292,9 +301,9 @@ export class EngineClient {
     this.firstOpen = null;
     for (const q of this.queued.splice(0)) if (this.pending.has(q.id)) this.socket?.send(q.text);
     // watched runs again, from where each left off
-    for (const w of this.watches.values()) {
-      if (w.ended || w.closed) continue;
-      this.renew(w).catch(() => undefined);
+    for (const [runId, set] of this.watches) {
+      if ([...set].every((w) => w.ended || w.closed)) continue;
+      this.renew(runId).catch(() => undefined);
     }
   }
 
@@ -356,23 +365,29 @@ export class EngineClient {
     else p.resolve(m.result);
   }
 
-  /** A document goes to the watch of its run, or of its nearest watched ancestor. */
+  /**
+   * A document goes to the subscribers of its run, or of its nearest watched ancestor, each once.
+   * (A child run watched itself while its procedure is watched too gets its documents from two
+   * streams, numbered apart: watch the one or the other while it runs.)
+   */
   private dispatch(doc: WireDocument): void {
     if (doc.type === 'start' && doc.parentId !== null) {
       if (this.parents.size >= 10_000) this.parents.clear();
       this.parents.set(doc.runId, doc.parentId);
     }
     let runId: number | undefined = doc.runId;
-    let watch: Watch | undefined;
+    let set: Set<Watch> | undefined;
     for (let hops = 0; runId !== undefined && hops < 16; hops++) {
-      watch = this.watches.get(runId);
-      if (watch) break;
+      set = this.watches.get(runId);
+      if (set) break;
       runId = this.parents.get(runId);
     }
-    if (!watch || watch.closed || doc.seq <= watch.lastSeq) return;
-    watch.lastSeq = doc.seq;
-    if (doc.type === 'stop' && doc.runId === watch.runId) watch.ended = true;
-    watch.listener(doc);
+    for (const watch of [...(set ?? [])]) {
+      if (watch.closed || doc.seq <= watch.lastSeq) continue;
+      watch.lastSeq = doc.seq;
+      if (doc.type === 'stop' && doc.runId === watch.runId) watch.ended = true;
+      watch.listener(doc);
+    }
   }
 
   private setStatus(s: ConnectionStatus): void {
