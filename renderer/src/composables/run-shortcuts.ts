@@ -19,8 +19,9 @@ const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON']);
 
 /** What a key does to a run; true when it was used. */
 export function handleRunKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>, keys: RunKeys): boolean {
-  const target = e.target as { tagName?: string; isContentEditable?: boolean } | null;
-  const typing = !!target && (TYPING.has(target.tagName ?? '') || target.isContentEditable === true);
+  const target = e.target as { tagName?: string; isContentEditable?: boolean; disabled?: boolean } | null;
+  // a control that is disabled (the start button once the run started) does nothing with a key
+  const typing = !!target && target.disabled !== true && (TYPING.has(target.tagName ?? '') || target.isContentEditable === true);
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
     void keys.start();
     return true;

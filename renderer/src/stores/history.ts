@@ -82,8 +82,12 @@ export const useHistoryStore = defineStore('history', () => {
     openError.value = null;
     errors.value = {};
     try {
-      selected.value = await conn.client().call('runs.get', { run: id });
-      await detail.attach(id);
+      const row = await conn.client().call('runs.get', { run: id });
+      selected.value = row;
+      // a running child run's documents come in its procedure's stream, which a screen may be
+      // watching: its own subscription would take them from it, so it is read once it ended
+      if (row.parentId !== null && row.state === 'running') detail.detach();
+      else await detail.attach(id);
     } catch (e) {
       selected.value = null;
       detail.detach();
