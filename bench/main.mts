@@ -5,6 +5,7 @@ import { benchModelProcess } from './model-process';
 import { benchEngine, benchMemory } from './engine';
 import { benchStartup } from './startup';
 import { benchApi } from './api.mjs';
+import { benchUi } from './ui.mjs';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => {
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   memory: () => benchMemory(),
   startup: () => benchStartup({ runs: 11 }),
   api: benchApi,
+  ui: benchUi,
 };
 
 const names = process.argv.slice(2);

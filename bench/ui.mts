@@ -1,0 +1,248 @@
+// npm run bench -- ui [--minutes N]: the desktop UI in Chromium (web mode: the real engine,
+// `osa-bench serve`, and Debian's /usr/bin/chromium driven by playwright-core) while the engine
+// streams at full rate from the simulated board. Figures:
+// - frame times: the 95th percentile of the intervals between requestAnimationFrame callbacks over
+//   the first minute of a large relu run watched on the Run screen (target <= 20 ms);
+// - the page's JS heap (CDP Performance.getMetrics JSHeapUsedSize, after a full collection) after one
+//   minute and after N minutes of the run (default 10; target: within 10 % of the first);
+// - the History screen on a store of 10,000 runs (seeded through RunStore.createRun/setState, not
+//   run): from opening the page to the rows drawn, and to a row opened by a click (target <= 1 s).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { openRunStore } from '../engine/store/store';
+import { launchChromium, openPage, startEngine, type Engine } from '../test/e2e/app';
+import { median, report, type Row } from './report';
+
+const HISTORY_RUNS = 10_000;
+const HISTORY_TRIALS = 5;
+/** more than the simulated board streams in the longest measurement */
+const RUN_VECTORS = 50_000_000;
+
+// `npm run bench -- ui --minutes 3`: bench/main.mts takes every argument for a benchmark's name, so
+// the option is taken out of argv here, when main imports this module, before it reads them.
+function takeMinutes(): number {
+  const i = process.argv.indexOf('--minutes');
+  if (i < 0) return Number(process.env.OSA_BENCH_UI_MINUTES ?? 10);
+  const value = Number(process.argv[i + 1]);
+  process.argv.splice(i, 2);
+  return value;
+}
+const MINUTES = takeMinutes();
+if (!(Number.isFinite(MINUTES) && MINUTES >= 1)) {
+  console.error('ui: --minutes takes a number of minutes, at least 1');
+  process.exit(2);
+}
+
+/** Seed a store with `n` ended runs, in one transaction: rows only, as History lists them. */
+function seedStore(path: string, n: number): void {
+  const { store } = openRunStore(path);
+  const states = ['completed', 'completed', 'completed', 'aborted', 'failed', 'interrupted'] as const;
+  const modes = ['osa', 'hcim', 'dcim', 'acim'] as const;
+  try {
+    store.db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const mode = modes[i % modes.length] ?? 'osa';
+        const { id } = store.createRun({
+          kind: 'run',
+          label: `seeded run ${i + 1}`,
+          mode,
+          config: { mode, repeat: 1, batchVectors: null },
+          provenance: { stimulus: { generator: 'relu', seed: i } },
+          vectorSet: null,
+          weightSet: null,
+          vectorsTotal: 20_000,
+          repeat: 1,
+        });
+        store.setState(id, states[i % states.length] ?? 'completed', null);
+        if (i % 50 === 0) store.tag(id, ['seeded', `batch-${Math.floor(i / 1000)}`]);
+      }
+    })();
+  } finally {
+    store.close();
+  }
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+/** The page's JS heap in MB after a full collection. */
+async function heapMb(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
+}
+
+/** Start recording requestAnimationFrame timestamps in the page. */
+async function recordFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { __frames: number[]; requestAnimationFrame(this: void, cb: (t: number) => void): number };
+    g.__frames = [];
+    const tick = (t: number): void => {
+      g.__frames.push(t);
+      g.requestAnimationFrame(tick);
+    };
+    g.requestAnimationFrame(tick);
+  });
+}
+
+/** The frame intervals recorded so far (ms), and the recording emptied. */
+async function takeFrames(page: Page): Promise<number[]> {
+  const stamps = await page.evaluate(() => {
+    const g = globalThis as unknown as { __frames: number[] };
+    const s = g.__frames;
+    g.__frames = s.length > 0 ? [s[s.length - 1] ?? 0] : [];
+    return s;
+  });
+  return stamps.slice(1).map((t, i) => t - (stamps[i] ?? t));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll (the page's CSP forbids the string predicates of waitForFunction). */
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`ui: gave up waiting after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+async function streaming(browser: Browser, engine: Engine): Promise<Row[]> {
+  const page = await openPage(browser, `${engine.url}#/run`);
+  await page.locator('[data-testid="connection-state"][data-state="open"]').waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  // a large relu run from the Run screen, batches sized by the engine (about 1 s of link each)
+  await page.getByTestId('run-mode').selectOption('osa');
+  await page.getByTestId('run-workload').selectOption('relu');
+  await page.getByTestId('run-vectors').fill(String(RUN_VECTORS));
+  await page.getByTestId('run-batch').fill('');
+  await page.getByTestId('start-run').click();
+  await page.locator('[data-testid="run-state"][data-state="running"]').waitFor({ timeout: 60_000 });
+  await until(async () => Number((await page.getByTestId('run-progress').getAttribute('data-value')) || '0') > 0, 120_000);
+  const vectorsAt = async () => {
+    const text = await page.getByTestId('run-status').innerText();
+    const m = /vectors\s+([\d,]+)\s*\//.exec(text);
+    return Number((m?.[1] ?? '0').replace(/,/g, ''));
+  };
+
+  const t0 = Date.now();
+  const v0 = await vectorsAt();
+  await recordFrames(page);
+  await sleep(60_000);
+  const frames = await takeFrames(page);
+  const heap1 = await heapMb(cdp);
+  const v1 = await vectorsAt();
+  const rate1 = (v1 - v0) / ((Date.now() - t0) / 1000);
+  console.log(`  after 1 min: ${frames.length} frames, p95 ${percentile(frames, 95).toFixed(1)} ms, heap ${heap1.toFixed(1)} MB, ${Math.round(rate1)} vectors/s`);
+
+  const later: number[] = [];
+  for (let m = 2; m <= MINUTES; m++) {
+    await sleep(t0 + m * 60_000 - Date.now());
+    later.push(...(await takeFrames(page)));
+    if (m === MINUTES || m % 2 === 0)
+      console.log(`  after ${m} min: heap ${(await heapMb(cdp)).toFixed(1)} MB, run state ${await page.getByTestId('run-state').getAttribute('data-state')}`);
+  }
+  const heapN = await heapMb(cdp);
+  const vN = await vectorsAt();
+  const state = await page.getByTestId('run-state').getAttribute('data-state');
+  const rate = (vN - v0) / ((Date.now() - t0) / 1000);
+  await page.getByTestId('abort-run').click();
+  await page.getByTestId('abort-confirm').click();
+  await page.locator('[data-testid="run-state"][data-state="aborted"]').waitFor({ timeout: 60_000 });
+  await page.context().close();
+
+  const all = [...frames, ...later];
+  const growth = ((heapN - heap1) / heap1) * 100;
+  return [
+    [
+      'frame time p95, first minute (ms)',
+      percentile(frames, 95),
+      `target <= 20 ms; ${frames.length} frames, median ${median(frames).toFixed(1)} ms, max ${Math.max(...frames).toFixed(0)} ms`,
+    ],
+    [`frame time p95, whole ${MINUTES} min (ms)`, percentile(all, 95), `${all.length} frames, p99 ${percentile(all, 99).toFixed(1)} ms`],
+    ['JS heap after 1 min (MB)', heap1, 'after a full collection'],
+    [`JS heap after ${MINUTES} min (MB)`, heapN, `growth ${growth.toFixed(1)} % (target <= 10 %); the run was ${state} at ${vN.toLocaleString('en-US')} vectors`],
+    ['streaming rate, first minute (vectors/s)', rate1, 'the simulated board, unpaced, as the Run screen reports it'],
+    [`streaming rate, ${MINUTES} min (vectors/s)`, rate, ''],
+  ];
+}
+
+async function historyScreen(browser: Browser, engine: Engine): Promise<Row[]> {
+  const drawn: number[] = [];
+  const opened: number[] = [];
+  for (let i = 0; i < HISTORY_TRIALS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`${engine.url}#/history`);
+    const row = page.getByTestId('history-row').first();
+    await row.waitFor();
+    drawn.push(Date.now() - t0);
+    await row.click();
+    await page.getByTestId('run-detail').waitFor();
+    opened.push(Date.now() - t0);
+    await context.close();
+  }
+  // the whole store in the list: "Load older runs" until all 10,000 rows are there, then a filter
+  const page = await openPage(browser, `${engine.url}#/history`);
+  await page.getByTestId('history-row').first().waitFor();
+  const t1 = Date.now();
+  for (let k = 0; k < 4; k++) {
+    const more = page.getByTestId('history-load-more');
+    if ((await more.count()) === 0) break;
+    await more.click();
+    await page.locator('[data-testid="history-refresh"]:not([disabled])').waitFor();
+  }
+  await page
+    .getByText(`of ${HISTORY_RUNS.toLocaleString('en-US')} runs`, { exact: false })
+    .or(page.getByText(`of ${HISTORY_RUNS} runs`))
+    .first()
+    .waitFor({ timeout: 60_000 });
+  const all = Date.now() - t1;
+  const t2 = Date.now();
+  await page.getByTestId('history-filter-text').fill('#9999');
+  await page.locator('[data-testid="history-row"][data-run-id="9999"]').waitFor();
+  await until(async () => (await page.getByTestId('history-row').count()) === 1, 30_000);
+  const filter = Date.now() - t2;
+  await page.context().close();
+  return [
+    ['History, 10,000 runs: page opened -> rows drawn (ms)', median(drawn), `median of ${HISTORY_TRIALS} cold loads (${drawn.join(', ')}); the newest 500 runs listed`],
+    ['History, 10,000 runs: page opened -> a row opened (ms)', median(opened), `target <= 1000 ms; (${opened.join(', ')})`],
+    ['History: all 10,000 rows loaded ("Load older runs") (ms)', all, ''],
+    ['History: filter 10,000 rows to one (ms)', filter, ''],
+  ];
+}
+
+export async function benchUi(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'osa-bench-ui-'));
+  let browser: Browser | null = null;
+  let engine: Engine | null = null;
+  try {
+    browser = await launchChromium();
+    const rows: Row[] = [];
+
+    const historyDb = join(dir, 'history.db');
+    const t0 = Date.now();
+    seedStore(historyDb, HISTORY_RUNS);
+    console.log(`ui: ${HISTORY_RUNS.toLocaleString('en-US')} runs seeded in ${Date.now() - t0} ms`);
+    engine = await startEngine(historyDb);
+    rows.push(...(await historyScreen(browser, engine)));
+    for (const [label, value, note] of rows) console.log(`  ${label}: ${Math.round(value)} ${note}`);
+    await engine.stop();
+    engine = null;
+
+    console.log(`ui: a relu run at full rate watched on the Run screen for ${MINUTES} min`);
+    engine = await startEngine(join(dir, 'stream.db'));
+    rows.push(...(await streaming(browser, engine)));
+    report(`ui (Chromium ${browser.version()}, ${MINUTES} min)`, rows);
+  } finally {
+    await browser?.close();
+    await engine?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
