@@ -1,13 +1,12 @@
 // A page opened with a wrong token, or none, says why it cannot talk to the engine instead of
 // showing a blank page.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage, screens, startEngine, type Engine } from './app';
 
 describe('connecting to the engine', { timeout: 120_000 }, () => {
   let engine: Engine;
   let browser: Browser;
-  const pages: Page[] = [];
   beforeAll(async () => {
     [engine, browser] = await Promise.all([startEngine(), launchChromium()]);
   }, 120_000);
@@ -18,7 +17,6 @@ describe('connecting to the engine', { timeout: 120_000 }, () => {
 
   it('a wrong token shows the engine refused it, with a way to try again', async () => {
     const page = await openPage(browser, `${engine.origin}/?token=not-the-token`);
-    pages.push(page);
     const banner = page.getByTestId('connection-error');
     await banner.waitFor();
     expect(await banner.getAttribute('data-kind')).toBe('refused');
@@ -31,7 +29,6 @@ describe('connecting to the engine', { timeout: 120_000 }, () => {
 
   it('an address without a token says so', async () => {
     const page = await openPage(browser, `${engine.origin}/`);
-    pages.push(page);
     const banner = page.getByTestId('connection-error');
     await banner.waitFor();
     expect(await banner.getAttribute('data-kind')).toBe('refused');
@@ -40,7 +37,6 @@ describe('connecting to the engine', { timeout: 120_000 }, () => {
 
   it('the right token connects', async () => {
     const page = await openPage(browser, engine.url);
-    pages.push(page);
     await page.locator('[data-testid="connection-state"][data-state="open"]').waitFor();
     expect(await page.getByTestId('connection-error').count()).toBe(0);
   });

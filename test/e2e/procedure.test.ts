@@ -39,5 +39,7 @@ describe('a procedure from the UI', { timeout: 120_000 }, () => {
     expect(box?.width ?? 0).toBeGreaterThan(100);
     expect(await result.getByTestId('export-png').first().isEnabled()).toBe(true);
     await screens(page, 'procedures');
+    await result.scrollIntoViewIfNeeded();
+    await screens(page, 'procedure-result');
   });
 });
