@@ -5,7 +5,7 @@
 // into the file's key-value metadata (docs/export.md).
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter, type ColumnSource, type KeyValue, type SchemaElement, type Writer } from 'hyparquet-writer';
-import { codeColumn, exportColumns, sumsFitInt32, type ExportColumn, type ExportRows } from './export-columns';
+import { exportColumns, sumsFitInt32, type ExportColumn, type ExportRows } from './export-columns';
 import type { ExportSource } from './export-source';
 import type { ByteSink } from './byte-sink';
 
@@ -16,11 +16,12 @@ export interface ParquetTuning {
 }
 
 /**
- * 8,192 rows (1,024 vectors of 8 outputs) per row group: hyparquet-writer encodes small groups
- * several times faster per value than groups of 64 K rows (docs/benchmarks.md, export), and DuckDB
- * reads row groups in parallel. Level 1: level 6 is about 5 % smaller and twice as slow.
+ * 12,288 rows (1,536 vectors of 8 outputs) per row group. hyparquet-writer makes each column's
+ * definition levels with `new Array(rows)`, which V8 turns into a slow dictionary-mode array from
+ * about 16,380 elements up: groups past that encode 2.5 times slower (docs/benchmarks.md, export).
+ * Level 1: level 6 is about 3 % smaller and twice as slow.
  */
-export const PARQUET_DEFAULTS: ParquetTuning = { rowGroupRows: 8192, gzipLevel: 1 };
+export const PARQUET_DEFAULTS: ParquetTuning = { rowGroupRows: 12288, gzipLevel: 1 };
 
 /** Columns whose min and max go into the file: what a reader filters runs, dies and vectors by. */
 const WITH_STATISTICS = new Set(['run_guid', 'die_id', 'block', 'vector']);
@@ -179,33 +180,50 @@ export class ParquetExport {
       return Array.from(g.run.subarray(0, n), (r) => of[r] as string);
     };
     const sums = (a: Float64Array) => (this.wideSums ? BigInt64Array.from(a.subarray(0, n), (v) => BigInt(v)) : Int32Array.from(a.subarray(0, n)));
-    const data: Record<string, ColumnSource['data']> = {
-      run_guid: strings(this.guids),
-      die_id: strings(this.dies),
-      block: g.block.subarray(0, n),
-      vector: g.vector.subarray(0, n),
-      repeat: g.repeat.subarray(0, n),
-      output: g.output.subarray(0, n),
-      level: g.level.subarray(0, n),
-      digital_d: sums(g.digital),
-      saliency_s: sums(g.saliency),
-      yhat: g.yhat.subarray(0, n),
-      model_yhat: g.modelYhat.subarray(0, n),
-      exact_y: sums(g.exact),
-      model_level: g.modelLevel.subarray(0, n),
+    const fixed: Record<string, () => ColumnSource['data']> = {
+      run_guid: () => strings(this.guids),
+      die_id: () => strings(this.dies),
+      block: () => g.block.subarray(0, n),
+      vector: () => g.vector.subarray(0, n),
+      repeat: () => g.repeat.subarray(0, n),
+      output: () => g.output.subarray(0, n),
+      level: () => g.level.subarray(0, n),
+      digital_d: () => sums(g.digital),
+      saliency_s: () => sums(g.saliency),
+      yhat: () => g.yhat.subarray(0, n),
+      model_yhat: () => g.modelYhat.subarray(0, n),
+      exact_y: () => sums(g.exact),
+      model_level: () => g.modelLevel.subarray(0, n),
     };
     const planes = g.planes;
-    for (let p = 0; p < planes; p++) {
-      const plane: (number | null)[] = [];
+    /** One plane's codes over the group, null where not converted. */
+    const plane = (p: number) => {
+      const out: (number | null)[] = [];
       for (let i = 0, at = p; i < n; i++, at += planes) {
         const c = g.codes[at] as number;
-        plane.push(c < 0 ? null : c);
+        out.push(c < 0 ? null : c);
       }
-      data[codeColumn(p)] = plane;
-    }
-    const columnData: ColumnSource[] = this.columns.map((c) => ({ name: c.name, data: data[c.name] as ColumnSource['data'], statistics: WITH_STATISTICS.has(c.name) }));
+      return out;
+    };
+    // Each column's values are made when the writer takes that column (a getter), not all before:
+    // the 64 code arrays are never alive together, which keeps the garbage collector's work small.
+    const columnData = this.columns.map((c, k): ColumnSource => {
+      const make = c.kind === 'code' ? () => plane(k - (this.columns.length - planes)) : (fixed[c.name] as () => ColumnSource['data']);
+      let made: ColumnSource['data'] | null = null;
+      return {
+        name: c.name,
+        get data() {
+          // a code column is made again if asked for again, rather than kept
+          if (c.kind === 'code') return make();
+          return (made ??= make());
+        },
+        statistics: WITH_STATISTICS.has(c.name),
+        ...(c.kind === 'code' || c.kind === 'level' ? { encoding: 'RLE_DICTIONARY' as const } : {}),
+      };
+    });
+    // one page per column chunk (pageSize 0): a chunk is at most rowGroupRows values, and the writer then skips sizing every value
+    await this.writer.write({ columnData, rowGroupSize: n, pageSize: 0 });
     g.n = 0;
     this.rows += n;
-    await this.writer.write({ columnData, rowGroupSize: n });
   }
 }

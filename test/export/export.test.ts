@@ -143,6 +143,22 @@ describe('export', () => {
     expect(runs.slice(1).every((x) => x.parentGuid === runs[0]?.guid)).toBe(true);
   });
 
+  it('a run with repeats: a row per measurement, the repeat index counting them, the model the same for each', async () => {
+    const rep = await simulatedRun(bench, { workload: { kind: 'relu', vectors: 120, seed: 5 }, repeat: 3, batch: 50, die: 'drivers/sim/dies/typical.json' });
+    const out = join(dir, 'repeats.parquet');
+    const r = await exportRun(bench.store, rep.runId, out, { format: 'parquet', parquet: { rowGroupRows: 700, gzipLevel: 1 } });
+    expect(r.rows).toBe(120 * 3 * 8);
+    const c = await duckdb();
+    const back = await query(c, `SELECT * FROM read_parquet('${out}')`);
+    expect(differences(back.columns, back.rows, expectedRows(bench.store, rep.runId, DIE))).toEqual([]);
+    const perMac = await query(
+      c,
+      `SELECT count(*), count(DISTINCT repeat), max(repeat), count(DISTINCT model_yhat), count(DISTINCT exact_y)
+         FROM read_parquet('${out}') GROUP BY vector, output ORDER BY 1 DESC, 2 DESC, 4 DESC LIMIT 1`,
+    );
+    expect(perMac.rows).toEqual([[3, 3, 2, 1, 1]]);
+  });
+
   it('waits for a slow destination: never more than a chunk past its high-water mark in its buffer, the same bytes as the file', async () => {
     let most = 0;
     let largest = 0;
