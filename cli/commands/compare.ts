@@ -23,7 +23,7 @@ export function addCompareCommand(program: Command, io: CliIo): void {
     .description('compare a logged run with the model (residuals, ADC columns, levels, energy, outliers, findings), or --with another run over the same stimulus')
     .option('--with <run>', 'compare with this run instead, vector by vector (the same stimulus and weights)')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
-    .option('--scan-vectors <n>', 'vectors the stuck-cell scan reads, spread over the run (default 8192)', integerIn(1, 10_000_000))
+    .option('--scan-vectors <n>', 'vectors the stuck-cell scan reads, spread over the run (default 4096)', integerIn(1, 10_000_000))
     .option('--outliers <n>', 'outliers listed (default 20)', integerIn(0, 10_000))
     .option('--json', 'one JSON object (shared/api/compare.ts)')
     .action(async (ref: string, o: CompareCommandOptions) => {

@@ -14,13 +14,13 @@ import { readStoredRun, StoredRunError, type StoredRun } from '../store/stored-r
 import { measuredAdcBits, readBlock, runCalibration, yielder } from '../replay/stored-blocks';
 
 export interface CompareRunOptions {
-  /** vectors the stuck-cell scan reads, blocks spread over the run (default 8192) */
+  /** vectors the stuck-cell scan reads, blocks spread over the run (default 4096) */
   readonly scanVectors?: number;
   /** outliers listed (default 20) */
   readonly outliers?: number;
 }
 
-const SCAN_VECTORS = 8192;
+const SCAN_VECTORS = 4096;
 const OUTLIERS = 20;
 const CODE_RANGE = 16;
 
@@ -164,20 +164,33 @@ export async function compareRun(store: RunStore, ref: string | number, options:
   };
 }
 
-/** Blocks spread evenly over the run holding about `vectors` vectors (all of them in a smaller run). */
+/**
+ * Blocks holding about `vectors` vectors (all of them in a smaller run): those whose digital sums
+ * differ from the model's first, when they are few (a link or logic fault shows there), then
+ * blocks spread evenly over the run.
+ */
 export function sampleBlocks(summaries: readonly BlockSummaryRecord[], vectors: number): BlockSummaryRecord[] {
   const total = summaries.reduce((s, b) => s + b.vectors, 0);
   if (total <= vectors) return [...summaries];
-  const share = vectors / total;
-  const out: BlockSummaryRecord[] = [];
-  let seen = 0;
-  let taken = 0;
-  for (const s of summaries) {
-    seen += s.vectors;
-    if (taken < seen * share) {
-      out.push(s);
-      taken += s.vectors;
+  const taken = new Set<BlockSummaryRecord>();
+  let budget = vectors;
+  const mismatching = summaries.filter((s) => s.summary.digitalMismatches > 0);
+  if (mismatching.length > 0 && mismatching.length < summaries.length) {
+    for (const s of mismatching) {
+      if (s.vectors > budget / 2) break;
+      taken.add(s);
+      budget -= s.vectors;
     }
   }
-  return out;
+  const share = budget / total;
+  let seen = 0;
+  let picked = 0;
+  for (const s of summaries) {
+    seen += s.vectors;
+    if (!taken.has(s) && picked < seen * share) {
+      taken.add(s);
+      picked += s.vectors;
+    }
+  }
+  return summaries.filter((s) => taken.has(s));
 }

@@ -14,7 +14,7 @@ import { NOT_ANALOG } from '../model/mac-batch';
 import { resolveMode, type ModeConfig } from '../model/modes';
 import { createPlanePopcounter, type PlanePopcounter } from '../model/plane-popcounts';
 import type { DieProfile } from '../model/profile';
-import { compareWithModel, type AdcCalibration } from './compare';
+import type { AdcCalibration } from './compare';
 import { ConfusionAccumulator, HistogramAccumulator, Moments, TopK, type Histogram } from './stats';
 import { snrDb } from './summary';
 
@@ -241,25 +241,24 @@ export class SiliconAnalyzer {
     const { ctx } = this;
     const p = ctx.setup.profile;
     const { rows, outputs, weightBits: bw } = p;
-    const { planes } = ctx.geometry;
+    const { planes, planeWeight, adcTop } = ctx.geometry;
     const expected = ctx.model.evaluate(intMatrix(b.vectors, rows, b.inputs), ctx.setup.config, { codes: true });
     const modelCodes = expected.codes as Int16Array;
     const records = b.vectors * b.repeat;
-    const cmp = compareWithModel(
-      p,
-      ctx.geometry,
-      expected,
-      { first: b.firstVector, count: records, outputs, planes, digital: b.digital, saliency: b.saliency, level: b.level, codes: b.codes },
-      ctx.setup.calibration,
-    );
     const eD = p.energy.digitalPlanePj;
     const eA = p.energy.analogPlanePj;
     const eSal = ctx.osa ? p.energy.saliencyPj : 0;
     const thresholds = ctx.osa ? p.thresholds : [];
     // a code in the model's LSB: the same number unless a re-scored run compares another ADC width
     const scale = (2 ** p.adcBits - 1) / ctx.top;
-    const { pairs, idealShift, measuredShift, measuredBins, idealBins } = this;
+    const { pairs, idealShift, measuredShift, measuredBins, idealBins, planeN, planeSum, planeSq, planeMin, planeMax } = this;
+    const { lvSignal, lvErr, lvModelErr, lvModelN, lvMeasuredN, levels } = this;
     const topBin = measuredBins - 1;
+    const cal = ctx.setup.calibration;
+    const { codes, digital, level, saliency } = b;
+    const { yhat: modelYhat, exact, level: modelLevel, nDigital, nAnalog } = expected;
+    let modelDigPj = 0;
+    let modelAnaPj = 0;
 
     for (let k = 0; k < b.vectors; k++) {
       for (let rep = 0; rep < b.repeat; rep++) {
@@ -267,9 +266,31 @@ export class SiliconAnalyzer {
         for (let m = 0; m < outputs; m++) {
           const mac = n * outputs + m;
           const ref = k * outputs + m;
-          const y = cmp.yhat[mac] as number;
-          const my = expected.yhat[ref] as number;
-          const ex = expected.exact[ref] as number;
+          // the codes: their residuals, and the measured yhat as the run read it (compareWithModel's sum, in its order)
+          const base = mac * planes;
+          const refBase = ref * planes;
+          const columns = m * bw;
+          let a = 0;
+          for (let pl = 0; pl < planes; pl++) {
+            const code = codes[base + pl] as number;
+            if (code === NOT_ANALOG) continue;
+            const col = columns + (pl % bw);
+            a += (planeWeight[pl] as number) * (cal ? (code - (cal.offsetLsb[col] as number)) / (cal.gain[col] as number) : code);
+            const ideal = modelCodes[refBase + pl] as number;
+            if (ideal === NOT_ANALOG) continue;
+            const r = code * scale - ideal;
+            planeN[pl] = (planeN[pl] as number) + 1;
+            planeSum[pl] = (planeSum[pl] as number) + r;
+            planeSq[pl] = (planeSq[pl] as number) + r * r;
+            if (r < (planeMin[pl] as number)) planeMin[pl] = r;
+            if (r > (planeMax[pl] as number)) planeMax[pl] = r;
+            const measuredBin = Math.min(code >> measuredShift, topBin);
+            const at = (col * idealBins + (ideal >> idealShift)) * measuredBins + measuredBin;
+            pairs[at] = (pairs[at] as number) + 1;
+          }
+          const y = (digital[mac] as number) + (a * rows) / adcTop;
+          const my = modelYhat[ref] as number;
+          const ex = exact[ref] as number;
           const res = y - my;
           this.residual.add(res);
           this.yhatResidual.add(res);
@@ -279,40 +300,24 @@ export class SiliconAnalyzer {
           if (res !== 0 && this.top.wants(mag)) {
             this.top.add(mag, { vector: b.firstVector + k, output: m, block: b.block, repeat: rep, yhat: y, modelYhat: my, exact: ex, residual: res });
           }
-          const lvMeasured = b.level[mac] as number;
-          const lvModel = expected.level[ref] as number;
+          const lvMeasured = level[mac] as number;
+          const lvModel = modelLevel[ref] as number;
           this.confusion.add(lvMeasured, lvModel);
-          if (lvModel < this.levels) {
-            this.lvSignal[lvModel] = (this.lvSignal[lvModel] as number) + ex * ex;
-            this.lvErr[lvModel] = (this.lvErr[lvModel] as number) + (y - ex) * (y - ex);
-            this.lvModelErr[lvModel] = (this.lvModelErr[lvModel] as number) + (my - ex) * (my - ex);
-            this.lvModelN[lvModel] = (this.lvModelN[lvModel] as number) + 1;
+          if (lvModel < levels) {
+            lvSignal[lvModel] = (lvSignal[lvModel] as number) + ex * ex;
+            lvErr[lvModel] = (lvErr[lvModel] as number) + (y - ex) * (y - ex);
+            lvModelErr[lvModel] = (lvModelErr[lvModel] as number) + (my - ex) * (my - ex);
+            lvModelN[lvModel] = (lvModelN[lvModel] as number) + 1;
           }
-          if (lvMeasured < this.levels) this.lvMeasuredN[lvMeasured] = (this.lvMeasuredN[lvMeasured] as number) + 1;
-          this.modelDigPj += (expected.nDigital[ref] as number) * eD + eSal;
-          this.modelAnaPj += (expected.nAnalog[ref] as number) * eA;
-          if (thresholds.length > 0) this.threshold(thresholds, b.saliency[mac] as number, lvMeasured, b.firstVector + k, m);
-
-          const base = mac * planes;
-          const refBase = ref * planes;
-          for (let pl = 0; pl < planes; pl++) {
-            const code = b.codes[base + pl] as number;
-            if (code === NOT_ANALOG) continue;
-            const ideal = modelCodes[refBase + pl] as number;
-            if (ideal === NOT_ANALOG) continue;
-            const r = code * scale - ideal;
-            this.planeN[pl] = (this.planeN[pl] as number) + 1;
-            this.planeSum[pl] = (this.planeSum[pl] as number) + r;
-            this.planeSq[pl] = (this.planeSq[pl] as number) + r * r;
-            if (r < (this.planeMin[pl] as number)) this.planeMin[pl] = r;
-            if (r > (this.planeMax[pl] as number)) this.planeMax[pl] = r;
-            const measuredBin = Math.min(code >> measuredShift, topBin);
-            const at = ((m * bw + (pl % bw)) * idealBins + (ideal >> idealShift)) * measuredBins + measuredBin;
-            pairs[at] = (pairs[at] as number) + 1;
-          }
+          if (lvMeasured < levels) lvMeasuredN[lvMeasured] = (lvMeasuredN[lvMeasured] as number) + 1;
+          modelDigPj += (nDigital[ref] as number) * eD + eSal;
+          modelAnaPj += (nAnalog[ref] as number) * eA;
+          if (thresholds.length > 0) this.threshold(thresholds, saliency[mac] as number, lvMeasured, b.firstVector + k, m);
         }
       }
     }
+    this.modelDigPj += modelDigPj;
+    this.modelAnaPj += modelAnaPj;
     this.macs += records * outputs;
     this.railPj.VDD_DIG += b.power.vddDigMw * b.power.burstUs * 1000;
     this.railPj.VDD_ANA += b.power.vddAnaMw * b.power.burstUs * 1000;

@@ -43,7 +43,7 @@ export type RescoreOptions = z.input<typeof rescoreOptionsSchema>;
 export const compareOptionsSchema = z.object({
   run: runRef,
   with: runRef.optional(),
-  /** vectors the stuck-cell scan reads, spread over the run (default 8192) */
+  /** vectors the stuck-cell scan reads, spread over the run (default 4096) */
   scanVectors: z.number().int().min(1).max(10_000_000).optional(),
   /** outliers listed (default 20) */
   outliers: z.number().int().min(0).max(10_000).optional(),
