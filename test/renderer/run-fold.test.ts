@@ -154,6 +154,31 @@ describe('RunWatch', () => {
     expect(watch.isEnded).toBe(true);
   });
 
+  it('commits a stop that comes after everything before it was committed', () => {
+    const frames = new FakeFrames();
+    const watch = new RunWatch(7, { frames });
+    const docs = runStream(7, 3);
+    for (const d of docs.slice(0, -1)) watch.feed(d);
+    frames.advance(1000); // all committed; the stop comes a while later
+    expect(watch.view.value.state).toBe('completed'); // the run's own last status
+    expect(watch.view.value.summary).toBeNull();
+    watch.feed(docs.at(-1)!);
+    expect(watch.view.value.summary?.vectors).toBe(1200);
+    expect(watch.isEnded).toBe(true);
+  });
+
+  it('commits a procedure’s stop at once, however long after its last child it comes', () => {
+    const frames = new FakeFrames();
+    const watch = new RunWatch(10, { frames });
+    const docs = sweepStream(10, 8, 9);
+    for (const d of docs.slice(0, -1)) watch.feed(d);
+    frames.advance(1000);
+    expect(watch.view.value.state).toBe('running');
+    watch.feed(docs.at(-1)!);
+    expect(watch.view.value.state).toBe('completed');
+    expect(watch.view.value.report?.procedure).toBe('snr-sweep');
+  });
+
   it('takes its documents from a subscription, and lets go of it when disposed', async () => {
     let listener: ((d: WireDocument) => void) | null = null;
     let closed = false;

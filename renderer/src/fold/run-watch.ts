@@ -46,11 +46,11 @@ export class RunWatch {
   feed(doc: WireDocument): void {
     if (this.disposed) return;
     this.fold.apply(doc);
+    this.throttle.schedule();
     if (doc.type === 'stop' && doc.runId === this.runId) {
+      // shown at once, whether or not a frame committed what came before it
       this.throttle.flush();
       this.options.onStop?.(this.view.value);
-    } else {
-      this.throttle.schedule();
     }
   }
 
