@@ -44,6 +44,12 @@ export function when(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** A timestamp in a table: month, day, hours and minutes. */
+export function short(iso: string | null | undefined): string {
+  const w = when(iso);
+  return w.length === 19 ? w.slice(5, 16) : w;
+}
+
 export function time(iso: string | null | undefined): string {
   const w = when(iso);
   return w.length > 11 ? w.slice(11) : w;
