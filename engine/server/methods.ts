@@ -54,11 +54,7 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
     'ports.list': () => deps.listPorts(),
     'board.info': (p) => deps.boardInfo(p),
     'runs.list': (p) => bench.listRuns({ limit: p.limit, tag: p.tag }),
-    'runs.get': (p) => {
-      const run = bench.getRun(p.run);
-      if (!run) throw refused(`no run '${p.run}' (give its number or at least 6 characters of its GUID)`);
-      return run;
-    },
+    'runs.get': (p) => deps.records.detail(p.run),
     'runs.tag': (p) => deps.records.tag(p.run, p.add, p.remove),
     'runs.note': (p) => deps.records.note(p.run, p.text),
     'run.start': async (p) => track(await bench.startRun(p)),

@@ -2,6 +2,7 @@
 // block's measured arrays. A run is named by its id or at least 6 characters of its GUID; a run
 // that is not there is refused with a RunNotFoundError.
 import type { BatchData } from '../../shared/api/documents';
+import type { RunDetailDoc } from '../../shared/api/rpc';
 import type { RunRowDoc } from '../../shared/api/runs';
 import type { RunStore } from '../store/run-store';
 
@@ -25,6 +26,8 @@ export interface StoredBatch {
 }
 
 export interface RunRecords {
+  /** the run's row with its notes and events */
+  detail(ref: string | number): RunDetailDoc;
   /** add, then take off, tags; the run's row after */
   tag(ref: string | number, add: readonly string[], remove: readonly string[]): RunRowDoc;
   /** add a note; the run's notes after */
@@ -40,6 +43,10 @@ export function runRecords(store: RunStore): RunRecords {
     return run;
   };
   return {
+    detail(ref) {
+      const run = find(ref);
+      return { ...run, notes: store.notes(run.id), events: store.events(run.id) };
+    },
     tag(ref, add, remove) {
       const run = find(ref);
       if (add.length > 0) store.tag(run.id, add);

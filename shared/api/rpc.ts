@@ -120,6 +120,12 @@ export interface BoardInfoResult {
   readonly capabilities: BoardCapabilities;
 }
 
+/** A run as runs.get answers it: its row, with its notes and its event log. */
+export interface RunDetailDoc extends RunRowDoc {
+  readonly notes: readonly { readonly at: string; readonly text: string }[];
+  readonly events: readonly { readonly at: string; readonly kind: string; readonly detail: string | null }[];
+}
+
 export interface StartedRun {
   readonly runId: number;
   readonly guid: string;
@@ -130,7 +136,7 @@ export interface MethodResults {
   'ports.list': PortInfo[];
   'board.info': BoardInfoResult;
   'runs.list': RunRowDoc[];
-  'runs.get': RunRowDoc;
+  'runs.get': RunDetailDoc;
   'runs.tag': RunRowDoc;
   'runs.note': { readonly runId: number; readonly notes: readonly { readonly at: string; readonly text: string }[] };
   'run.start': StartedRun;

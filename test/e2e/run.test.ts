@@ -111,11 +111,13 @@ describe('a run from the UI', { timeout: 120_000 }, () => {
 
     await page.reload();
     await page.locator('[data-testid="connection-state"][data-state="open"]').waitFor();
-    // the address keeps the screen and the open run (#/history/ID)
-    await page.locator(`[data-testid="run-detail"][data-run-id="${runId}"]`).getByTestId('detail-tag').filter({ hasText: 'e2e-tag' }).waitFor();
+    // the address keeps the screen and the open run (#/history/ID), read back with its tags and notes
+    const reopened = page.locator(`[data-testid="run-detail"][data-run-id="${runId}"]`);
+    await reopened.getByTestId('detail-tag').filter({ hasText: 'e2e-tag' }).waitFor();
+    await reopened.getByTestId('note').filter({ hasText: note }).waitFor();
     expect(await row.getAttribute('data-state')).toBe('aborted');
     expect(await row.innerText()).toContain('e2e-tag');
-    // the UI reads no notes back (runs.get carries none, and no method lists them): the store has it
+    // and the store holds it
     const db = new Database(engine.dbPath, { readonly: true, fileMustExist: true });
     try {
       const notes = db.prepare('SELECT text FROM notes WHERE run_id = ?').all(runId) as { text: string }[];

@@ -84,6 +84,7 @@ export const useHistoryStore = defineStore('history', () => {
     try {
       const row = await conn.client().call('runs.get', { run: id });
       selected.value = row;
+      notes.value = { ...notes.value, [row.id]: row.notes };
       // a running child run's documents come in its procedure's stream, which a screen may be
       // watching: its own subscription would take them from it, so it is read once it ended
       if (row.parentId !== null && row.state === 'running') detail.detach();
