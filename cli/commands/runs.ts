@@ -101,16 +101,14 @@ export function addRunsCommand(program: Command, io: CliIo): void {
         o.db,
         async (store) => {
           const run = findRun(store, ref);
-          const blocks = store
-            .blockSummaries(run.id)
-            .map((b) => ({
-              block: b.block,
-              firstVector: b.firstVector,
-              vectors: b.vectors,
-              digitalMismatches: b.summary.digitalMismatches,
-              levelAgreement: b.summary.levelAgreements / b.summary.macs,
-              power: b.power,
-            }));
+          const blocks = store.blockSummaries(run.id).map((b) => ({
+            block: b.block,
+            firstVector: b.firstVector,
+            vectors: b.vectors,
+            digitalMismatches: b.summary.digitalMismatches,
+            levelAgreement: b.summary.levelAgreements / b.summary.macs,
+            power: b.power,
+          }));
           const session = run.sessionId === null ? null : store.session(run.sessionId);
           const detail = { ...run, session, blocks, events: store.events(run.id), notes: store.notes(run.id), children: store.childRuns(run.id).map(brief) };
           await writeChunk(io.stdout, `${JSON.stringify(detail, null, o.json ? undefined : 2)}\n`);
