@@ -68,26 +68,6 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  // TEMPORARY (issue 9): files being rewritten; type-checked rules turned on for them when they land
-  {
-    files: [
-      'shared/api/**',
-      'engine/run/**',
-      'engine/service/**',
-      'engine/server/**',
-      'engine/procedures/**',
-      'engine/store/run-store.ts',
-      'cli/**',
-      'test/engine/run-engine.test.ts',
-      'test/engine/procedures.test.ts',
-      'test/cli/**',
-      'test/server/**',
-      'bench/api.mts',
-      'bench/main.mts',
-      'docs/**',
-    ],
-    ...tseslint.configs.disableTypeChecked,
-  },
   {
     // test code may assert non-null on indices it just built
     files: ['test/**'],
