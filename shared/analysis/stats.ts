@@ -228,6 +228,22 @@ export function madSd(values: readonly number[]): number {
   return 1.4826 * median(values.map((v) => Math.abs(v - m)));
 }
 
+/** The standard normal distribution function (erfc after Numerical Recipes: relative error below 1.2e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r / 2 : r / 2;
+}
+
 /** Two-sided 95 % critical value of Student's t with `df` degrees of freedom. */
 export function tCritical95(df: number): number {
   const table = [

@@ -5,9 +5,10 @@
 // It shows in two places:
 //
 // - the ADC codes of the column's analog planes. For each cell, the codes are held against two
-//   predictions through the column's own fitted line, rounded as an ADC rounds: with the cell
-//   healthy (P) and with it stuck (P +- x_i[r]). The statistic sum(e*h - h^2/2), e the code less
-//   the healthy prediction and h the difference of the two predictions, is the log-likelihood
+//   predictions through the column's own fitted line, as the column's ADC gives codes on average
+//   (its noise and rounding, DitheredAdc): with the cell healthy (P) and with it stuck (P +- x_i[r]).
+//   The statistic sum(e*h - h^2/2), e the code less the healthy prediction and h the difference
+//   of the two predictions (both centred over the column's conversions), is the log-likelihood
 //   ratio of the two (Gaussian noise), so it is positive when the codes sit nearer the stuck
 //   prediction; it is reported in standard errors (z) with the share of the stuck cell's effect
 //   the codes show (sum(e*h) / sum(h^2): about 1 for a stuck cell, 0 for a healthy one).
@@ -22,7 +23,7 @@ import { levelPlans } from '../model/level-plans';
 import { NOT_ANALOG } from '../model/mac-batch';
 import { resolveMode } from '../model/modes';
 import type { AnalysisBlock, AnalysisContext } from './silicon-vs-model';
-import { LineFit } from './stats';
+import { LineFit, normalCdf } from './stats';
 
 export interface ColumnLine {
   readonly gain: number;
@@ -78,6 +79,14 @@ export interface StuckCellScanOptions {
 }
 
 const MIN_Z = 8;
+/** the least ADC noise assumed, LSB (a noiseless ADC's codes are steps; the table needs a slope) */
+const MIN_NOISE = 0.05;
+/** a move of the expected code smaller than this carries no evidence worth its time */
+const MIN_STEP = 1e-3;
+const TABLE = 256;
+/** the first round's candidates: cells whose codes lean towards stuck, before their column's offset is put right */
+const CANDIDATE_Z = 4;
+const CANDIDATE_SHARE = 0.3;
 /** a hypothesis needs this much evidence (sum h^2, in LSB^2) to be judged at all */
 const MIN_EVIDENCE = 4;
 
@@ -242,7 +251,7 @@ export class StuckCellScan {
       return line && { gain: line.slope, offset: line.intercept, sd: line.residualSd };
     });
     const found = new Map<string, StuckCell>();
-    for (const cell of this.scanCodes(lines)) found.set(`${cell.row}:${cell.column}`, cell);
+    for (const cell of this.findInCodes(lines)) found.set(`${cell.row}:${cell.column}`, cell);
     const digital: DigitalMismatches[] = [];
     for (let m = 0; m < p.outputs; m++) {
       const macs = this.mismatchCount[m] as number;
@@ -285,7 +294,25 @@ export class StuckCellScan {
    * 1: stuck at 0 reads P - x). Only conversions that would read otherwise under the hypothesis
    * carry evidence (h != 0): about half of them, over the rows whose input bit is set.
    */
-  private scanCodes(lines: readonly (FittedLine | null)[]): StuckCell[] {
+  /**
+   * Stuck cells in the codes, in two rounds. A column's line takes in part of a stuck cell's shift
+   * as offset (the share of its conversions with the row's bit set: half, for uniform inputs), and
+   * a prediction from that line puts the rounding steps in the wrong places. So the cells that
+   * stand out even against it (candidates) have their share taken back out of their column's
+   * offset, and those columns are scanned again: the cells found there are those of the second round.
+   */
+  private findInCodes(lines: readonly (FittedLine | null)[]): StuckCell[] {
+    const minZ = this.options.minZ ?? MIN_Z;
+    const first = this.scanCodes(lines, null, CANDIDATE_Z, CANDIDATE_SHARE);
+    const shift = new Map<number, number>();
+    for (const c of first) shift.set(c.column, (shift.get(c.column) ?? 0) + c.offsetShareLsb);
+    if (shift.size === 0) return first.filter((c) => (c.analogZ ?? 0) >= minZ);
+    const corrected = lines.map((l, col) => (l && shift.has(col) ? { ...l, offset: l.offset - (shift.get(col) as number) } : l));
+    const again = this.scanCodes(corrected, new Set(shift.keys()), minZ, 0.5);
+    return [...first.filter((c) => !shift.has(c.column) && (c.analogZ ?? 0) >= minZ), ...again].sort((a, b) => a.column - b.column || a.row - b.row);
+  }
+
+  private scanCodes(lines: readonly (FittedLine | null)[], only: ReadonlySet<number> | null, minZ: number, minShare: number): StuckCell[] {
     const { ctx, rows, words, writtenMask } = this;
     const p = ctx.setup.profile;
     const { outputs, weightBits: bw, inputBits: bx } = p;
@@ -296,6 +323,8 @@ export class StuckCellScan {
     const cellsN = this.columns * rows;
     const eh = new Float64Array(cellsN);
     const hh = new Float64Array(cellsN);
+    const hs = new Float64Array(cellsN);
+    const colE = new Float64Array(this.columns);
     const colE2 = new Float64Array(this.columns);
     const colN = new Float64Array(this.columns);
     /** conversions per (column, input bit), and per (row, input bit) the records with that bit set */
@@ -305,11 +334,14 @@ export class StuckCellScan {
     const gains = new Float64Array(this.columns);
     const offsets = new Float64Array(this.columns);
     const scanned = new Uint8Array(this.columns);
+    const adcs: DitheredAdc[] = [];
     for (let col = 0; col < this.columns; col++) {
       const line = lines[col];
       gains[col] = line?.gain ?? 1;
       offsets[col] = line?.offset ?? 0;
-      scanned[col] = this.excluded.has(col) ? 0 : 1;
+      scanned[col] = this.excluded.has(col) || (only !== null && !only.has(col)) ? 0 : 1;
+      // the ADC's noise: what of the codes' spread about the line the rounding does not explain
+      adcs.push(new DitheredAdc(Math.sqrt(Math.max(MIN_NOISE ** 2, (line?.sd ?? 0) ** 2 - 1 / 12)), top));
     }
     let records = 0;
     for (const { block: b, popcounts } of this.held) {
@@ -337,11 +369,16 @@ export class StuckCellScan {
               const col = m * bw + (pl % bw);
               if (!scanned[col]) continue;
               const g = gains[col] as number;
+              const adc = adcs[col] as DitheredAdc;
               const y = g * (popcounts[pcBase + pl] as number) * step + (offsets[col] as number);
-              const pred = clampRound(y, top);
+              // the code to expect through the line, and its moves were the cell stuck either way, as the ADC's noise and rounding give them
+              const pred = adc.expected(y);
               const e = code - pred;
-              const hPlus = clampRound(y + g * step, top) - pred;
-              const hMinus = clampRound(y - g * step, top) - pred;
+              let hPlus = adc.expected(y + g * step) - pred;
+              let hMinus = adc.expected(y - g * step) - pred;
+              if (Math.abs(hPlus) < MIN_STEP) hPlus = 0;
+              if (Math.abs(hMinus) < MIN_STEP) hMinus = 0;
+              colE[col] = (colE[col] as number) + e;
               colE2[col] = (colE2[col] as number) + e * e;
               colN[col] = (colN[col] as number) + 1;
               const i = (pl / bw) | 0;
@@ -364,6 +401,7 @@ export class StuckCellScan {
                     const idx = first - Math.clz32(low);
                     eh[idx] = (eh[idx] as number) + ePlus;
                     hh[idx] = (hh[idx] as number) + hPlus2;
+                    hs[idx] = (hs[idx] as number) + hPlus;
                     left ^= low;
                   }
                 }
@@ -373,6 +411,7 @@ export class StuckCellScan {
                     const idx = first - Math.clz32(low);
                     eh[idx] = (eh[idx] as number) + eMinus;
                     hh[idx] = (hh[idx] as number) + hMinus2;
+                    hs[idx] = (hs[idx] as number) + hMinus;
                     left ^= low;
                   }
                 }
@@ -383,20 +422,24 @@ export class StuckCellScan {
         records += b.repeat;
       }
     }
-    const minZ = this.options.minZ ?? MIN_Z;
     const out: StuckCell[] = [];
     for (let col = 0; col < this.columns; col++) {
       const n = colN[col] as number;
       if (n < 2 || this.excluded.has(col)) continue;
-      const sigma = Math.max(Math.sqrt((colE2[col] as number) / n), 0.05);
+      const mean = (colE[col] as number) / n;
+      const sigma = Math.max(Math.sqrt(Math.max(0, (colE2[col] as number) / n - mean * mean)), 0.05);
       const g = gains[col] as number;
       for (let r = 0; r < rows; r++) {
         const idx = col * rows + r;
-        const h2 = hh[idx] as number;
+        // centred over every conversion of the column (h = 0 where the row's bit is clear): the
+        // column's line took in part of a stuck cell's shift as offset; the difference between
+        // conversions with the bit set and without is what the cell does, whatever the line's offset
+        const sum = hs[idx] as number;
+        const h2 = (hh[idx] as number) - (sum * sum) / n;
         if (h2 < MIN_EVIDENCE) continue;
-        const e = eh[idx] as number;
+        const e = (eh[idx] as number) - sum * mean;
         const z = (e - h2 / 2) / (sigma * Math.sqrt(h2));
-        if (z < minZ) continue;
+        if (z < minZ || e / h2 < minShare) continue;
         const written = this.written[idx] as number;
         // the conversions this cell moves (those with its row's input bit set), times its step: its part of the column's offset
         let moved = 0;
@@ -410,8 +453,7 @@ export class StuckCellScan {
           channel: 'analog',
           analogShare: e / h2,
           analogZ: z,
-          // h is 0 or +-1 but at the ends of the scale: sum h^2 counts the conversions that tell
-          analogSamples: Math.round(h2),
+          analogSamples: Math.round(moved),
           digitalMacs: 0,
           offsetShareLsb: (written ? -1 : 1) * g * step * (moved / n),
         });
@@ -542,9 +584,48 @@ export class StuckCellScan {
   }
 }
 
-function clampRound(v: number, top: number): number {
-  const r = Math.floor(v + 0.5);
-  return r < 0 ? 0 : r > top ? top : r;
+/**
+ * E[clamp(round(y + n), 0, top)] with n ~ Normal(0, sigma): the code an ADC gives on average for
+ * an input y (LSB). Away from the ends it is y + D(frac(y)), D periodic, from a table; near them,
+ * the sum over the codes' thresholds.
+ */
+export class DitheredAdc {
+  private readonly table: Float64Array;
+  private readonly edge: number;
+
+  constructor(
+    readonly sigma: number,
+    readonly top: number,
+  ) {
+    const reach = Math.ceil(6 * sigma) + 1;
+    this.edge = reach + 1;
+    this.table = new Float64Array(TABLE + 1);
+    for (let t = 0; t <= TABLE; t++) {
+      const u = t / TABLE;
+      let mean = 0;
+      for (let k = -reach; k <= reach + 1; k++) mean += k * (normalCdf((k + 0.5 - u) / sigma) - normalCdf((k - 0.5 - u) / sigma));
+      this.table[t] = mean - u;
+    }
+  }
+
+  expected(y: number): number {
+    if (y > this.edge && y < this.top - this.edge) {
+      const base = Math.floor(y);
+      const at = (y - base) * TABLE;
+      const t = Math.floor(at);
+      const lo = this.table[t] as number;
+      return y + lo + ((this.table[t + 1] ?? lo) - lo) * (at - t);
+    }
+    // the codes 1..top each passed with the probability that y + n reaches its threshold k - 1/2
+    let sum = 0;
+    for (let k = 1; k <= this.top; k++) {
+      const d = (y - k + 0.5) / this.sigma;
+      if (d > 8) sum++;
+      else if (d < -8) break;
+      else sum += normalCdf(d);
+    }
+    return sum;
+  }
 }
 
 /** Least-squares coefficients of `target` on the given columns (normal equations; a few columns). */

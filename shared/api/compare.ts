@@ -112,7 +112,7 @@ export const findingSchema = z.discriminatedUnion('kind', [
       analogShare: z.number().nullable(),
       /** codes: how many standard errors the codes favour the stuck cell over a healthy one */
       analogZ: z.number().nullable(),
-      /** conversions that would have read otherwise with the cell healthy */
+      /** conversions of the column with the cell's input bit set (in the scanned sample) */
       analogSamples: count,
       /** digital sums: MACs whose digital sum differs from the model's by exactly this cell's contribution */
       digitalMacs: count,

@@ -19,8 +19,8 @@ function store(): RunStore {
 }
 
 /** Cells stuck at the value their weight bit is not written with: a stuck cell at the written value changes nothing. */
-function stuckCells(seed: number, vectors: number, cells: { row: number; column: number }[]) {
-  const w = weightsOf({ seed, vectors });
+function stuckCells(seed: number, vectors: number, cells: { row: number; column: number }[], kind: 'relu' | 'uniform' = 'relu') {
+  const w = weightsOf({ seed, vectors, kind });
   return cells.map((c) => {
     const written = ((w.data[c.row * 8 + Math.floor(c.column / 8)] as number) >> (c.column % 8)) & 1;
     return { ...c, value: (1 - written) as 0 | 1 };
@@ -63,6 +63,22 @@ describe('a run against the model', () => {
     expect(c.findings.find((f) => f.kind === 'stuck-cell' && f.column === 63)).toMatchObject({ evidence: { digitalMacs: expect.any(Number) as unknown } });
     expect(c.columns[42]).toMatchObject({ zeroFraction: 1 });
     expect(c.scan).toEqual({ vectors: 4000, blocks: 8 });
+  });
+
+  it("finds stuck cells under uniform inputs too, where a column's line takes in half of a cell's shift", async () => {
+    const s = store();
+    const made = stuckCells(
+      5,
+      2000,
+      [
+        { row: 5, column: 1 },
+        { row: 130, column: 35 },
+      ],
+      'uniform',
+    );
+    const run = await simRun(s, { vectors: 2000, seed: 5, kind: 'uniform', die: { seed: 3, stuckCells: made } });
+    const c = await compareRun(s, run.runId);
+    expect(c.findings.map(place).sort()).toEqual(made.map((m) => `stuck-cell row ${m.row} column ${m.column} at ${m.value}`).sort());
   });
 
   it('finds nothing on healthy dies, typical and noisy', async () => {

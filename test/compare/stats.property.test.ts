@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commonSegments } from '../../shared/analysis/run-vs-run';
-import { binIndex, confusionMatrix, histogram, HistogramAccumulator, LineFit, madSd, median, meanStat, Moments, TopK } from '../../shared/analysis/stats';
-import { leastSquares } from '../../shared/analysis/stuck-cells';
+import { binIndex, confusionMatrix, histogram, HistogramAccumulator, LineFit, madSd, median, meanStat, Moments, normalCdf, TopK } from '../../shared/analysis/stats';
+import { DitheredAdc, leastSquares } from '../../shared/analysis/stuck-cells';
 
 const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true });
 const range = fc.tuple(finite, fc.double({ min: 1e-3, max: 1e6, noNaN: true })).map(([lo, span]) => ({ lo, hi: lo + span }));
@@ -179,5 +179,43 @@ describe('statistics', () => {
         leastSquares(features, target).forEach((c, k) => expect(c).toBeCloseTo(coef[k]!, 6));
       }),
     );
+  });
+
+  it('the normal distribution function is symmetric, increasing (within its 1e-7) and right at a few points', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1)).toBeCloseTo(0.158655, 6);
+    fc.assert(
+      fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (x, d) => {
+        expect(normalCdf(x) + normalCdf(-x)).toBeCloseTo(1, 7);
+        expect(normalCdf(x + d)).toBeGreaterThanOrEqual(normalCdf(x) - 1e-7);
+      }),
+    );
+  });
+
+  it("an ADC's mean code rises with its input, rounds when quiet, is the input when noisy, and stays within the scale", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 2, noNaN: true }),
+        fc.double({ min: -5, max: 70, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        (sigma, y, d) => {
+          const adc = new DitheredAdc(sigma, 63);
+          const at = adc.expected(y);
+          expect(at).toBeGreaterThanOrEqual(0);
+          expect(at).toBeLessThanOrEqual(63);
+          expect(adc.expected(y + d)).toBeGreaterThanOrEqual(at - 1e-6);
+        },
+      ),
+    );
+    // the table away from the ends agrees with the sum near them
+    const adc = new DitheredAdc(0.3, 63);
+    for (let y = 3.5; y < 8; y += 0.137) {
+      let sum = 0;
+      for (let k = 1; k <= 63; k++) sum += normalCdf((y - k + 0.5) / 0.3);
+      expect(adc.expected(y)).toBeCloseTo(sum, 4);
+    }
+    expect(new DitheredAdc(0.05, 63).expected(20.3)).toBeCloseTo(20, 3);
+    expect(new DitheredAdc(2, 63).expected(20.3)).toBeCloseTo(20.3, 3);
   });
 });
