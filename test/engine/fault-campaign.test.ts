@@ -19,6 +19,7 @@ import { rowSlice } from '../../shared/model/matrix';
 import { parseDieProfile } from '../../shared/model/profile';
 import { generateWorkload } from '../../shared/workload/generators';
 import { matrixSource } from '../../shared/workload/vector-source';
+import { VirtualClock } from '../support/virtual-clock';
 
 const profile = parseDieProfile({ thresholds: [-40000, -28000, -16000] });
 const workload = generateWorkload(profile, { kind: 'relu', vectors: 1500, seed: 11 });
@@ -124,8 +125,11 @@ describe('a lost link', () => {
 
   it('a board that hangs ends the run interrupted; taken up again on a healthy board of the same identity it completes, every vector once', async () => {
     const store = freshStore();
-    const hung = simBoardLink({ die: idealDie(), clock: systemClock, faults: parseFaultSpec('hang-after=120') });
-    const first = await executeRun(request, { store, board: hung, clock: systemClock, resumeWithinMs: 0 });
+    // virtual time: the hung board's timeouts and retries run out in full, without seconds of waiting
+    const clock = new VirtualClock();
+    const hung = simBoardLink({ die: idealDie(), clock, faults: parseFaultSpec('hang-after=120') });
+    const first = await executeRun(request, { store, board: hung, clock, resumeWithinMs: 0 });
+    clock.stop();
     expect(first.state).toBe('interrupted');
     expect(first.reason).toMatch(/does not answer/);
     expect(first.vectors).toBeLessThan(1500);
@@ -140,11 +144,13 @@ describe('a lost link', () => {
 
   it('taking up a run on a board of another identity is refused unless asked for', async () => {
     const store = freshStore();
+    const clock = new VirtualClock();
     const first = await executeRun(request, {
       store,
-      board: simBoardLink({ die: idealDie(), clock: systemClock, faults: parseFaultSpec('hang-after=120') }),
-      clock: systemClock,
+      board: simBoardLink({ die: idealDie(), clock, faults: parseFaultSpec('hang-after=120') }),
+      clock,
     });
+    clock.stop();
     expect(first.state).toBe('interrupted');
     const other = () => simBoardLink({ die: { ...idealDie(), serial: 'SIM-0002', dieId: 'SIM-DIE-0002' }, clock: systemClock });
     await expect(resumeRun(first.runId, { store, board: other(), clock: systemClock })).rejects.toThrow(
