@@ -69,6 +69,18 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // the store keeps its database to itself: outside engine/store/ (and the tests and benchmarks
+    // that inject faults or seed data), SQLite is reached through RunStore's methods
+    files: ['**/*.{ts,mts,vue}'],
+    ignores: ['engine/store/**', 'test/**', 'bench/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='db'][object.name=/[sS]tore$/]", message: 'raw SQLite outside engine/store/: add a method to RunStore' },
+      ],
+    },
+  },
+  {
     // test code may assert non-null on indices it just built
     files: ['test/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

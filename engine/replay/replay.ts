@@ -15,7 +15,6 @@ import type { Clock, TimerHandle } from '../../shared/clock';
 import { ProgressMeter } from '../run/progress-meter';
 import type { RunControls, RunHandle } from '../service/bench-api';
 import { DocumentStream } from '../service/document-stream';
-import { decodeMeasured } from '../store/block-codec';
 import { readRunDocuments } from '../store/run-documents';
 import type { RunStore } from '../store/run-store';
 import { StoredRunError } from '../store/stored-run';
@@ -286,8 +285,7 @@ function opening(entries: readonly Entry[], at: number): number[] {
 }
 
 function blockData(store: RunStore, runId: number, block: number): BatchDocument['data'] {
-  const r = store.db.prepare(`SELECT data FROM result_blocks WHERE run_id = ? AND block = ?`).get(runId, block) as { data: Buffer } | undefined;
-  if (!r) throw new Error(`run ${runId} has no block ${block}`);
-  const m = decodeMeasured(r.data);
+  const m = store.measuredBlock(runId, block);
+  if (!m) throw new Error(`run ${runId} has no block ${block}`);
   return { digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes };
 }

@@ -1,30 +1,27 @@
 // What replay, re-scoring, re-decoding and the comparisons read of a logged run, beyond the store's
 // own readers: one block by its number (for a seek, or a sample of blocks), the commit time of each
 // block (the run's own pace), and how the run reads its codes (its calibration, and the ADC width
-// the codes were measured with). No schema change: these are plain queries of the tables.
+// the codes were measured with). No schema change: the store answers each with one query.
 import type { AdcCalibration } from '../../shared/analysis/compare';
-import { decodeMeasured } from '../store/block-codec';
 import type { BlockSummaryRecord, RunRow, RunStore, StoredBlock } from '../store/run-store';
 
 /** A committed block's measured values, given its summary record (one blob read). */
 export function readBlock(store: RunStore, runId: number, s: BlockSummaryRecord): StoredBlock {
-  const row = store.db.prepare(`SELECT data FROM result_blocks WHERE run_id = ? AND block = ?`).get(runId, s.block) as { data: Buffer } | undefined;
-  if (!row) throw new Error(`run ${runId} has no block ${s.block}`);
-  const m = decodeMeasured(row.data);
+  const m = store.measuredBlock(runId, s.block);
+  if (!m) throw new Error(`run ${runId} has no block ${s.block}`);
   return { ...s, digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes };
 }
 
 /** When each block of a run was committed, ms since the epoch (NaN where unreadable). */
 export function commitTimes(store: RunStore, runId: number): Map<number, number> {
-  const rows = store.db.prepare(`SELECT block, committed_at FROM result_blocks WHERE run_id = ?`).all(runId) as { block: number; committed_at: string }[];
-  return new Map(rows.map((r) => [r.block, Date.parse(r.committed_at)]));
+  return store.blockCommitTimes(runId);
 }
 
 /** The run's calibration, as its comparison applied it (null without one). */
 export function runCalibration(store: RunStore, runId: number): (AdcCalibration & { id: number }) | null {
-  const r = store.db.prepare(`SELECT calibration_id FROM runs WHERE id = ?`).get(runId) as { calibration_id: number | null } | undefined;
-  if (!r || r.calibration_id === null) return null;
-  const c = store.calibration(r.calibration_id);
+  const id = store.calibrationIdOf(runId);
+  if (id === null) return null;
+  const c = store.calibration(id);
   return c && { id: c.id, gain: c.gain, offsetLsb: c.offsetLsb };
 }
 

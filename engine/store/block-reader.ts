@@ -20,7 +20,7 @@ export interface BlockWithModel extends StoredBlock {
 /** The blocks of a run with the model's expectation recomputed, one at a time, in vector order. */
 export function* blocksWithModel(store: RunStore, runId: number, options: DieModelOptions = {}): Generator<BlockWithModel> {
   const { profile, config, weights, vectors } = readStoredRun(store, runId);
-  const calibrationId = (store.db.prepare(`SELECT calibration_id FROM runs WHERE id = ?`).get(runId) as { calibration_id: number | null }).calibration_id;
+  const calibrationId = store.calibrationIdOf(runId);
   const calibration = calibrationId === null ? null : store.calibration(calibrationId);
   const model = createDieModel(profile, weights, options);
   for (const b of store.blocks(runId)) {

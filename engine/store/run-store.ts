@@ -643,6 +643,24 @@ export class RunStore {
     }
   }
 
+  /** One committed block's measured values, by its number (one blob read); null when the run has no such block. */
+  measuredBlock(runId: number, block: number): MeasuredValues | null {
+    const row = this.db.prepare(`SELECT data FROM result_blocks WHERE run_id = ? AND block = ?`).get(runId, block) as { data: Buffer } | undefined;
+    return row ? decodeMeasured(row.data) : null;
+  }
+
+  /** When each block of a run was committed, ms since the epoch (NaN where unreadable): the run's own pace. */
+  blockCommitTimes(runId: number): Map<number, number> {
+    const rows = this.db.prepare(`SELECT block, committed_at FROM result_blocks WHERE run_id = ?`).all(runId) as { block: number; committed_at: string }[];
+    return new Map(rows.map((r) => [r.block, Date.parse(r.committed_at)]));
+  }
+
+  /** The calibration record a run read its codes through, if any. */
+  calibrationIdOf(runId: number): number | null {
+    const r = this.db.prepare(`SELECT calibration_id FROM runs WHERE id = ?`).get(runId) as { calibration_id: number | null } | undefined;
+    return r?.calibration_id ?? null;
+  }
+
   /**
    * Wire lines of a run's batch, exactly as they crossed the link: 'frames' rows decoded (VEC
    * payloads re-encoded from the run's vector set), rows of schema 3 inflated, older rows as text.
