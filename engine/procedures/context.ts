@@ -107,5 +107,3 @@ export async function childRun(ctx: ProcedureContext, parent: ParentRun, step: s
   parent.stepsDone++;
   return s;
 }
-
-export const fmtDb = (v: number | null) => (v === null ? 'inf' : v.toFixed(2));
