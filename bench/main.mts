@@ -6,6 +6,7 @@ import { benchEngine, benchMemory } from './engine';
 import { benchStartup } from './startup';
 import { benchApi } from './api.mjs';
 import { benchUi } from './ui.mjs';
+import { benchExport } from './export.mjs';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => {
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   startup: () => benchStartup({ runs: 11 }),
   api: benchApi,
   ui: benchUi,
+  export: () => benchExport(),
 };
 
 const names = process.argv.slice(2);
