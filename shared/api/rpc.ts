@@ -4,11 +4,17 @@
 import { z } from 'zod';
 import type { BoardCapabilities, BoardIdentity } from '../protocol/payloads';
 import type { runDocumentSchema } from './documents';
-import { procedureOptionsSchema, runOptionsSchema } from './run-options';
-import type { RunRowDoc } from './runs';
+import { boardChoiceSchema, procedureOptionsSchema, runOptionsSchema } from './run-options';
+import type { CalibrationRecord, RunRowDoc } from './runs';
+import { compareOptionsSchema, replayOptionsSchema, rescoreOptionsSchema, type RedecodeReport, type RunComparison, type RunsComparison } from './compare';
+import { sessionSchema, type SessionDoc } from './session';
+import { EXPORT_FILE_FORMATS } from './downloads';
 
 const runRef = z.union([z.number().int().positive(), z.string().min(6).max(64)]);
 const runId = z.object({ runId: z.number().int().positive() });
+const replayId = z.object({ replayId: z.number().int().positive() });
+/** a saved die profile's name: a file name without its extension */
+const profileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash and underscore, at most 64');
 
 export const METHODS = {
   'bench.info': z.object({}),
@@ -30,6 +36,57 @@ export const METHODS = {
   'run.read': runId.extend({ fromSeq: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(100_000).default(10_000) }),
   /** one block's measured arrays, each as base64 of its little-endian typed array */
   'run.batchData': runId.extend({ block: z.number().int().nonnegative() }),
+
+  // ---- the session and what a run is configured with (the app's Session and Configure) ----
+  /** the session the next run is logged under (who, where, which die, ambient) */
+  'session.get': z.object({}),
+  /** set it: the session in progress ends, the next accepted run opens one with these fields */
+  'session.set': sessionSchema,
+  /** the die profiles saved in the engine's profiles folder */
+  'profiles.list': z.object({}),
+  /** a saved profile by name, or any profile file by path (run options' `profile`) */
+  'profiles.get': z.union([z.object({ name: profileName }), z.object({ path: z.string().min(1) })]),
+  /** check a profile (errors name the field, `profile.adcBits`); save it unless `check` */
+  'profiles.save': z.object({ name: profileName, profile: z.record(z.string(), z.unknown()), check: z.boolean().default(false) }),
+  /** calibration records, newest first; of one die when `dieId` is given */
+  'calibrations.list': z.object({ dieId: z.string().min(1).optional() }),
+  /**
+   * a stimulus or weight file the user picked (CSV or NPY), checked against a profile (errors name
+   * the file and line) and kept in the engine's imports folder; a run names it by the answered path
+   */
+  'stimulus.import': z.object({
+    kind: z.enum(['vectors', 'weights']),
+    fileName: z.string().min(1).max(255),
+    /** the file's bytes, base64 (at most 64 MiB of file) */
+    base64: z.string().max(90_000_000),
+    profile: z.string().min(1).optional(),
+  }),
+
+  // ---- logged runs: resume, replay, re-score, re-measure, re-decode, compare, export ----
+  /** take an interrupted run up again from its last committed batch */
+  'runs.resume': boardChoiceSchema.omit({ profile: true }).extend({ run: runRef, anyBoard: z.boolean().default(false) }),
+  /** the run's stimulus through the model with another profile or configuration: a derived run */
+  'runs.rescore': rescoreOptionsSchema,
+  /** the run's stimulus and configuration measured again on a board: a new run linked to it */
+  'runs.remeasure': boardChoiceSchema.omit({ profile: true }).extend({ run: runRef, label: z.string().max(200).optional(), wireLog: z.boolean().optional() }),
+  /** the run's wire lines decoded again and checked against its stored blocks */
+  'runs.redecode': z.object({ run: runRef }),
+  /** play a logged run back as its documents (replay.document notifications to this client) */
+  'replay.start': replayOptionsSchema.omit({ withData: true }),
+  'replay.pause': replayId,
+  'replay.resume': replayId,
+  /** go on from the block holding `vector` (of `runId`: the replayed run, or a procedure's child) */
+  'replay.seek': replayId.extend({ vector: z.number().int().nonnegative(), runId: z.number().int().positive().optional() }),
+  'replay.stop': replayId,
+  /** silicon against the model, one run */
+  'compare.run': compareOptionsSchema.omit({ with: true }),
+  /** run against run over the same stimulus */
+  'compare.runs': compareOptionsSchema.required({ with: true }),
+  /**
+   * write a run's export or report to a file on the engine's machine (the desktop app's save
+   * dialog); a browser downloads the same from GET /download/... (shared/api/downloads.ts)
+   */
+  'export.write': z.object({ run: runRef, format: z.enum(EXPORT_FILE_FORMATS), out: z.string().min(1), with: runRef.optional() }),
 } as const;
 export type MethodName = keyof typeof METHODS;
 export type MethodParams<M extends MethodName> = z.output<(typeof METHODS)[M]>;
@@ -56,6 +113,8 @@ export const rpcRequestSchema = z.object({
 export const rpcErrorDataSchema = z.object({ field: z.string().optional() }).loose();
 
 export const RUN_DOCUMENT_NOTIFICATION = 'run.document';
+/** params { replayId, document }: a replay's documents, to the client that started it */
+export const REPLAY_DOCUMENT_NOTIFICATION = 'replay.document';
 
 // ---- What each method answers (the server builds these; clients read them) ----
 
@@ -131,6 +190,41 @@ export interface StartedRun {
   readonly guid: string;
 }
 
+export interface StartedReplay {
+  readonly replayId: number;
+  /** the run replayed */
+  readonly runId: number;
+  readonly guid: string;
+}
+
+export interface ReplayState {
+  readonly replayId: number;
+  readonly paused: boolean;
+  /** the vector after the last batch that went out */
+  readonly position: number;
+}
+
+export interface SavedProfile {
+  readonly name: string;
+  /** what a run's `profile` option names it by */
+  readonly path: string;
+}
+
+export interface ImportedMatrix {
+  readonly kind: 'vectors' | 'weights';
+  /** what a run's `vectorsFile` or `weightsFile` names it by */
+  readonly path: string;
+  readonly rows: number;
+  readonly cols: number;
+  /** sha256 of the file's bytes (a file imported twice is kept once) */
+  readonly sha256: string;
+}
+
+export interface WrittenExport {
+  readonly path: string;
+  readonly bytes: number;
+}
+
 export interface MethodResults {
   'bench.info': BenchInfo;
   'ports.list': PortInfo[];
@@ -154,5 +248,25 @@ export interface MethodResults {
   /** next: the fromSeq of the following page, null after the last document */
   'run.read': { readonly runId: number; readonly documents: readonly WireDocument[]; readonly next: number | null };
   'run.batchData': BatchDataWire;
+  'session.get': SessionDoc;
+  'session.set': SessionDoc;
+  'profiles.list': SavedProfile[];
+  /** the profile as its file's JSON fields, all of them (defaults filled in) */
+  'profiles.get': { readonly name: string | null; readonly path: string; readonly profile: Record<string, unknown> };
+  'profiles.save': { readonly name: string; readonly path: string | null; readonly saved: boolean };
+  'calibrations.list': CalibrationRecord[];
+  'stimulus.import': ImportedMatrix;
+  'runs.resume': StartedRun;
+  'runs.rescore': StartedRun;
+  'runs.remeasure': StartedRun;
+  'runs.redecode': RedecodeReport;
+  'replay.start': StartedReplay;
+  'replay.pause': ReplayState;
+  'replay.resume': ReplayState;
+  'replay.seek': ReplayState;
+  'replay.stop': ReplayState;
+  'compare.run': RunComparison;
+  'compare.runs': RunsComparison;
+  'export.write': WrittenExport;
 }
 export type MethodResult<M extends MethodName> = MethodResults[M];
