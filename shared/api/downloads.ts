@@ -9,7 +9,6 @@ export const DOWNLOAD_EXTENSIONS: Readonly<Record<ExportFileFormat, string>> = {
 
 /** The URL a browser downloads a run's export or report from. */
 export function downloadUrl(origin: string, token: string, run: number | string, format: ExportFileFormat, withRun?: number | string): string {
-  const q = new URLSearchParams({ token });
-  if (withRun !== undefined) q.set('with', String(withRun));
-  return `${origin}/download/runs/${encodeURIComponent(String(run))}.${DOWNLOAD_EXTENSIONS[format]}?${q.toString()}`;
+  const query = [`token=${encodeURIComponent(token)}`, ...(withRun === undefined ? [] : [`with=${encodeURIComponent(String(withRun))}`])].join('&');
+  return `${origin}/download/runs/${encodeURIComponent(String(run))}.${DOWNLOAD_EXTENSIONS[format]}?${query}`;
 }
