@@ -11,11 +11,13 @@ describe('field errors', () => {
     expect(fieldFor('workload.vectors', RUN_FIELDS)).toBe('workload.vectors');
     expect(fieldFor('workload', RUN_FIELDS)).toBe('workload.kind');
     expect(fieldFor('tags.3', RUN_FIELDS)).toBe('tags');
-    expect(fieldFor('calibration', RUN_FIELDS)).toBeNull();
+    expect(fieldFor('calibration', RUN_FIELDS)).toBe('calibration');
+    expect(fieldFor('resumeWithinMs', RUN_FIELDS)).toBeNull();
     const e = (message: string, field: string | null = null) => new RpcClientError(-32602, message, field, 'run.start');
     expect(formError(e('tags.3: Too long', 'tags.3'), RUN_FIELDS)).toEqual({ field: 'tags', message: 'Too long' });
     expect(formError(e('skip: out of range'), RUN_FIELDS)).toEqual({ field: 'skip', message: 'out of range' });
-    expect(formError(e('calibration: no calibration 9', 'calibration'), RUN_FIELDS)).toEqual({ field: null, message: 'calibration: no calibration 9' });
+    expect(formError(e('calibration: no calibration 9', 'calibration'), RUN_FIELDS)).toEqual({ field: 'calibration', message: 'no calibration 9' });
+    expect(formError(e('resumeWithinMs: too long', 'resumeWithinMs'), RUN_FIELDS)).toEqual({ field: null, message: 'resumeWithinMs: too long' });
     expect(formError(new Error('boom'), RUN_FIELDS)).toEqual({ field: null, message: 'boom' });
   });
 });
