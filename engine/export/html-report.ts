@@ -40,14 +40,14 @@ pre{background:#f7f7f7;border:1px solid #e5e5e5;padding:8px;overflow:auto;max-he
 details{margin:6px 0}footer{margin-top:32px;color:#777;font-size:12px}.tag{background:#eef;border-radius:3px;padding:0 5px;margin-right:4px}
 `;
 
-interface Section {
+export interface Section {
   readonly title: string;
   readonly html: string;
 }
 
 const h = escapeHtml;
 
-function table(head: readonly string[], rows: readonly (readonly (string | number | null)[])[], numeric: ReadonlySet<number> = new Set()): string {
+export function table(head: readonly string[], rows: readonly (readonly (string | number | null)[])[], numeric: ReadonlySet<number> = new Set()): string {
   const cell = (v: string | number | null, k: number) =>
     `<td${numeric.has(k) || typeof v === 'number' ? ' class="n"' : ''}>${typeof v === 'number' ? h(formatNumber(v)) : h(v ?? '-')}</td>`;
   return `<table><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
@@ -62,16 +62,16 @@ function valueText(v: unknown): string {
   return JSON.stringify(v) ?? '-';
 }
 
-function keyValues(pairs: readonly [string, unknown][]): string {
+export function keyValues(pairs: readonly [string, unknown][]): string {
   return `<table><tbody>${pairs.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(valueText(v))}</td></tr>`).join('')}</tbody></table>`;
 }
 
-const json = (v: unknown) => `<pre>${h(JSON.stringify(v, null, 2))}</pre>`;
+export const json = (v: unknown) => `<pre>${h(JSON.stringify(v, null, 2))}</pre>`;
 /** A dB figure for a table: null is an infinite SNR (no error at all). */
-const dB = (v: number | null | undefined): number | string => (v === null || v === undefined ? 'inf' : v);
-const details = (summary: string, body: string) => `<details><summary>${h(summary)}</summary>${body}</details>`;
+export const dB = (v: number | null | undefined): number | string => (v === null || v === undefined ? 'inf' : v);
+export const details = (summary: string, body: string) => `<details><summary>${h(summary)}</summary>${body}</details>`;
 
-function page(title: string, head: string, sections: readonly Section[], now: Date, store: RunStore): string {
+export function page(title: string, head: string, sections: readonly Section[], now: Date, store: RunStore): string {
   const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
   return [
     '<!doctype html>',
@@ -86,7 +86,7 @@ function page(title: string, head: string, sections: readonly Section[], now: Da
   ].join('\n');
 }
 
-function runHead(row: RunRow, what: string): string {
+export function runHead(row: RunRow, what: string): string {
   const tags = row.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('');
   return [
     `<h1>${h(what)} ${h(row.id)}${row.label && row.label !== row.kind ? ` · ${h(row.label)}` : ''}</h1>`,
@@ -96,7 +96,7 @@ function runHead(row: RunRow, what: string): string {
 }
 
 /** The provenance manifest as a table of what people look for, and the whole of it below. */
-function provenanceSection(p: Record<string, unknown>): Section {
+export function provenanceSection(p: Record<string, unknown>): Section {
   const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), p);
   /** a scalar of the manifest as text; an object (never expected here) as JSON */
   const text = (path: string): string | undefined => {
@@ -121,7 +121,7 @@ function provenanceSection(p: Record<string, unknown>): Section {
   return { title: 'Provenance', html: keyValues(pairs.filter(([, v]) => v !== undefined)) + details('the whole manifest (JSON)', json(p)) };
 }
 
-function figuresTable(f: RunFigures): string {
+export function figuresTable(f: RunFigures): string {
   const unit = (k: string) => FIGURE_UNITS[k] ?? '';
   const rows: [string, number | null, string][] = [
     ['SNR, measured', f.snrDb, unit('snrDb')],

@@ -235,3 +235,38 @@ export class Histogram {
     return Array.from(this.counts, (count, k) => ({ from: this.lo + (span * k) / this.count, to: this.lo + (span * (k + 1)) / this.count, count }));
   }
 }
+
+/** A matrix of counts as shaded cells with their numbers: rows down, columns across (a confusion matrix). */
+export function heatmap(o: { title: string; rowLabel: string; columnLabel: string; labels: readonly string[]; cells: readonly (readonly number[])[] }): string {
+  const n = o.labels.length;
+  if (n === 0) return emptyPlot(o.title, 'no data');
+  const cell = Math.max(18, Math.min(48, Math.floor(420 / n)));
+  const left = 90;
+  const top = 56;
+  const w = Math.max(W, left + n * cell + 20);
+  const h = top + n * cell + 40;
+  const top1 = Math.max(1, ...o.cells.flat());
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${escapeHtml(o.title)}">`,
+    `<rect x="0" y="0" width="${w}" height="${h}" fill="#fff"/>`,
+    `<text x="${w / 2}" y="20" text-anchor="middle" class="title">${escapeHtml(o.title)}</text>`,
+    `<text x="${left + (n * cell) / 2}" y="40" text-anchor="middle" class="label">${escapeHtml(o.columnLabel)}</text>`,
+    `<text transform="translate(14 ${top + (n * cell) / 2}) rotate(-90)" text-anchor="middle" class="label">${escapeHtml(o.rowLabel)}</text>`,
+  ];
+  o.labels.forEach((label, k) => {
+    parts.push(`<text x="${left + k * cell + cell / 2}" y="${top - 4}" text-anchor="middle" class="tick">${escapeHtml(label)}</text>`);
+    parts.push(`<text x="${left - 6}" y="${top + k * cell + cell / 2}" dy="0.32em" text-anchor="end" class="tick">${escapeHtml(label)}</text>`);
+  });
+  o.cells.forEach((row, r) =>
+    row.forEach((v, c) => {
+      // a log scale, so that the off-diagonal few show beside the diagonal many
+      const shade = v > 0 ? Math.log1p(v) / Math.log1p(top1) : 0;
+      const x = left + c * cell;
+      const y = top + r * cell;
+      parts.push(`<rect x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${PALETTE[0]}" fill-opacity="${num(0.05 + 0.95 * shade)}"/>`);
+      if (cell >= 30) parts.push(`<text x="${x + cell / 2}" y="${y + cell / 2}" dy="0.32em" text-anchor="middle" class="tick">${escapeHtml(formatNumber(v, 3))}</text>`);
+    }),
+  );
+  parts.push('</svg>');
+  return parts.join('');
+}
