@@ -51,7 +51,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
     .option('--token <t>', 'the API token, at least 16 characters (default: a random one per launch)')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
     .action(async (o: ServeOptions) => {
-      const [{ systemClock }, { serveBench }, { ServerConfigError }] = await Promise.all([
+      const [{ systemClock }, { serveBench, benchFolders }, { ServerConfigError }] = await Promise.all([
         import('../../drivers/clock'),
         import('../../engine/server/serve-bench'),
         import('../../engine/server/server'),
@@ -62,6 +62,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
         served = await serveBench(
           {
             dbPath,
+            folders: benchFolders(dbPath),
             clock: systemClock,
             warmWriter: true,
             session: { operator: operator(), bench: hostname(), ambientC: null, notes: null },

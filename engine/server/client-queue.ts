@@ -10,7 +10,7 @@
 //   disconnected (close code 1013) rather than dropping one of those: it can reconnect and
 //   subscribe from the last sequence number it saw.
 import type { RunDocument } from '../../shared/api/documents';
-import { documentNotification } from './wire';
+import { documentNotification, replayNotification } from './wire';
 
 /** Where the queue writes: a WebSocket, or a test double. */
 export interface MessageSink {
@@ -32,8 +32,8 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = { highWaterBytes: 256 * 1024, m
 
 type Entry =
   | { readonly kind: 'text'; readonly text: string }
-  /** serialized at once, so that a pending batch does not hold on to its typed arrays */
-  | { readonly kind: 'document'; readonly runId: number; readonly text: string }
+  /** serialized at once, so that a pending batch does not hold on to its typed arrays; `stream` names what a newer batch supersedes */
+  | { readonly kind: 'document'; readonly stream: string; readonly text: string }
   /** documents kept by a run's history (or read back from the store), sent from `next` on */
   | { readonly kind: 'history'; readonly docs: readonly RunDocument[]; next: number };
 
@@ -50,7 +50,8 @@ export interface QueueStats {
 export class ClientQueue {
   // insertion-ordered: a batch that supersedes another is appended, so sequence numbers stay increasing
   private readonly entries = new Map<number, Entry>();
-  private readonly batchOfRun = new Map<number, number>();
+  /** the pending batch of each stream (a run, or a replay's run): its entry's key */
+  private readonly batchOfRun = new Map<string, number>();
   private nextKey = 0;
   private pendingBytes = 0;
   private historyLeft = 0;
@@ -77,20 +78,32 @@ export class ClientQueue {
 
   /** A live document of a run the client watches. */
   document(doc: RunDocument): void {
+    this.streamed(`run ${doc.runId}`, doc, () => documentNotification(doc));
+  }
+
+  /**
+   * A document of a replay the client started: as a live one (a replay is watched as a run is,
+   * its batches superseded by newer ones while the client is behind), sent as replay.document.
+   */
+  replayDocument(replayId: number, doc: RunDocument): void {
+    this.streamed(`replay ${replayId} run ${doc.runId}`, doc, () => replayNotification(replayId, doc));
+  }
+
+  private streamed(stream: string, doc: RunDocument, serialize: () => string): void {
     if (this.closed) return;
     if (doc.type === 'batch') {
-      const older = this.batchOfRun.get(doc.runId);
+      const older = this.batchOfRun.get(stream);
       const superseded = older === undefined ? undefined : this.entries.get(older);
       if (older !== undefined && superseded?.kind === 'document') {
         this.entries.delete(older);
         this.pendingBytes -= superseded.text.length;
         this.coalesced++;
       }
-      this.batchOfRun.set(doc.runId, this.nextKey);
+      this.batchOfRun.set(stream, this.nextKey);
     }
-    const text = documentNotification(doc);
+    const text = serialize();
     this.pendingBytes += text.length;
-    this.add({ kind: 'document', runId: doc.runId, text });
+    this.add({ kind: 'document', stream, text });
   }
 
   /** Documents from history, all of them, in order (none is superseded: the client asked for them). */
@@ -160,7 +173,7 @@ export class ClientQueue {
     }
     this.entries.delete(key);
     this.pendingBytes -= entry.text.length;
-    if (entry.kind === 'document' && this.batchOfRun.get(entry.runId) === key) this.batchOfRun.delete(entry.runId);
+    if (entry.kind === 'document' && this.batchOfRun.get(entry.stream) === key) this.batchOfRun.delete(entry.stream);
     return entry.text;
   }
 }

@@ -1,9 +1,10 @@
 // One client on the WebSocket: its requests go to the dispatcher, its answers and the documents of
-// the runs it watches go out through its own bounded queue, and when it leaves, its subscriptions
-// go with it (the runs go on).
+// the runs it watches and the replays it started go out through its own bounded queue, and when it
+// leaves, its subscriptions go with it (the runs go on) and so do its replays (they stop).
 import type { WebSocket } from 'ws';
 import type { RunDocument } from '../../shared/api/documents';
 import { RPC_ERRORS } from '../../shared/api/rpc';
+import type { ReplayHandle } from '../replay/operations';
 import type { BenchApi } from '../service/bench-api';
 import { ClientQueue, type QueueLimits, type QueueStats } from './client-queue';
 import type { ClientSide } from './methods';
@@ -13,6 +14,9 @@ import { errorMessage } from './wire';
 export interface ConnectionOptions {
   /** larger messages are answered TOO_LARGE, and the connection stays */
   readonly maxMessageBytes: number;
+  /** a request to one of `largeMethods` (a file's bytes) may be this large, one at a time per client */
+  readonly maxLargeMessageBytes: number;
+  readonly largeMethods: ReadonlySet<string>;
   /** requests of one client being worked on at once; more are refused */
   readonly maxInFlight: number;
   readonly queue: QueueLimits;
@@ -21,13 +25,17 @@ export interface ConnectionOptions {
 export interface ClientStats extends QueueStats {
   readonly id: number;
   readonly subscriptions: readonly number[];
+  readonly replays: readonly number[];
 }
 
 export class Connection {
   readonly queue: ClientQueue;
   /** runId -> unsubscribe from its live stream */
   private readonly subscriptions = new Map<number, () => void>();
+  /** replayId -> the replay this client started, until its documents end */
+  private readonly replays = new Map<number, ReplayHandle>();
   private inFlight = 0;
+  private largeInFlight = false;
   private disposed = false;
   /** answered a ping since the last one */
   alive = true;
@@ -57,7 +65,7 @@ export class Connection {
   }
 
   get stats(): ClientStats {
-    return { id: this.id, ...this.queue.stats, subscriptions: [...this.subscriptions.keys()] };
+    return { id: this.id, ...this.queue.stats, subscriptions: [...this.subscriptions.keys()], replays: [...this.replays.keys()] };
   }
 
   close(code: number, reason: string): void {
@@ -78,21 +86,32 @@ export class Connection {
 
   private receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    if (bytes.length > this.options.maxMessageBytes) return this.queue.text(tooLarge(bytes.length, this.options.maxMessageBytes));
+    const large = bytes.length > this.options.maxMessageBytes;
+    if (large && (bytes.length > this.options.maxLargeMessageBytes || this.largeInFlight || isBinary))
+      return this.queue.text(tooLarge(bytes.length, this.largeInFlight ? this.options.maxMessageBytes : this.options.maxLargeMessageBytes));
     if (isBinary) return this.queue.text(errorMessage(null, { code: RPC_ERRORS.INVALID_REQUEST, message: 'send JSON-RPC requests as text frames' }));
     if (this.inFlight >= this.options.maxInFlight) {
       return this.queue.text(errorMessage(null, { code: RPC_ERRORS.REFUSED, message: `more than ${this.options.maxInFlight} requests in flight: wait for answers` }));
     }
     this.inFlight++;
-    const side: ClientSide = { subscribe: (runId, fromSeq) => this.subscribe(runId, fromSeq), unsubscribe: (runId) => this.unsubscribe(runId) };
+    if (large) this.largeInFlight = true;
+    const side: ClientSide = {
+      subscribe: (runId, fromSeq) => this.subscribe(runId, fromSeq),
+      unsubscribe: (runId) => this.unsubscribe(runId),
+      watchReplay: (replayId, handle) => this.watchReplay(replayId, handle),
+      replay: (replayId) => this.replays.get(replayId),
+    };
     this.dispatcher
-      .dispatch(bytes.toString('utf8'), side)
+      .dispatch(bytes.toString('utf8'), side, large ? { methods: this.options.largeMethods, limit: this.options.maxMessageBytes } : undefined)
       .then(({ reply, after }) => {
         if (reply !== null) this.queue.text(reply);
         for (const fn of after) fn();
       })
       .catch(this.onInternalError)
-      .finally(() => this.inFlight--);
+      .finally(() => {
+        this.inFlight--;
+        if (large) this.largeInFlight = false;
+      });
   }
 
   private subscribe(runId: number, fromSeq: number): void {
@@ -115,6 +134,22 @@ export class Connection {
     this.queue.history(docs);
   }
 
+  /**
+   * Send a replay's documents (from its first: the stream keeps what went out before this is
+   * called) until they end; a replay of a client that has left is stopped.
+   */
+  private watchReplay(replayId: number, handle: ReplayHandle): void {
+    if (this.disposed) return handle.control.abort();
+    this.replays.set(replayId, handle);
+    const off = handle.documents.subscribe((doc) => this.queue.replayDocument(replayId, doc), 0);
+    void handle.done
+      .catch(() => undefined)
+      .then(() => {
+        off();
+        this.replays.delete(replayId);
+      });
+  }
+
   /** A document of a watched run, as it is emitted: queued, never waited on. */
   private live(runId: number, doc: RunDocument): void {
     this.queue.document(doc);
@@ -131,6 +166,8 @@ export class Connection {
     this.disposed = true;
     for (const off of this.subscriptions.values()) off();
     this.subscriptions.clear();
+    for (const replay of this.replays.values()) replay.control.abort();
+    this.replays.clear();
     this.queue.close();
   }
 }

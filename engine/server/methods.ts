@@ -1,8 +1,15 @@
 // The API's methods (shared/api/rpc.ts), each a thin call into the Bench service. Params arrive
 // already validated; what the bench refuses it throws, and the dispatcher maps to an error.
-import { METHODS, RPC_ERRORS, type BenchInfo, type BoardInfoResult, type MethodName, type PortInfo, type WireDocument } from '../../shared/api/rpc';
+import { METHODS, RPC_ERRORS, type BenchInfo, type BoardInfoResult, type MethodName, type PortInfo, type ReplayState, type WireDocument } from '../../shared/api/rpc';
+import { FieldError } from '../../shared/api/run-options';
+import { ProfileError, type DieProfile } from '../../shared/model/profile';
+import { loadProfile } from '../files/profile-file';
+import type { ReplayHandle } from '../replay/operations';
 import type { BenchApi, RunHandle } from '../service/bench-api';
+import { ComparisonReportUnavailableError, writeExportFile } from '../service/exports';
+import { ProfileLibrary } from '../service/profiles';
 import type { RunRecords } from '../service/run-records';
+import { importMatrix } from '../service/stimulus-import';
 import { RpcError, type Handlers } from './rpc-dispatch';
 import { batchDataWire, wireDocument } from './wire';
 
@@ -22,6 +29,10 @@ export interface ClientSide {
   /** send the documents of a run from `fromSeq` on, then its live ones */
   subscribe(runId: number, fromSeq: number): void;
   unsubscribe(runId: number): boolean;
+  /** send a replay's documents as replay.document notifications; stop it when the client leaves */
+  watchReplay(replayId: number, handle: ReplayHandle): void;
+  /** a replay this client started, until its documents end */
+  replay(replayId: number): ReplayHandle | undefined;
 }
 
 const refused = (message: string) => new RpcError(RPC_ERRORS.REFUSED, message);
@@ -43,6 +54,28 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
   const known = (runId: number) => {
     if (!bench.live(runId) && !bench.getRun(runId)) throw refused(`no run ${runId}`);
   };
+  const folders = () => {
+    if (!bench.folders) throw refused('this engine keeps no profiles or imports folder (serve it with a store: osa-bench serve --db FILE)');
+    return bench.folders;
+  };
+  const library = () => new ProfileLibrary(folders().profiles);
+  /** a profile a request names: a saved profile's name, else a profile file's path; the default without one */
+  const profileNamed = async (ref: string | undefined): Promise<DieProfile> => {
+    if (ref === undefined) return loadProfile();
+    const saved = bench.folders ? (await library().list()).find((p) => p.name === ref) : undefined;
+    try {
+      return await loadProfile(saved?.path ?? ref);
+    } catch (e) {
+      throw e instanceof ProfileError ? new FieldError('profile', e.message) : e;
+    }
+  };
+  let nextReplay = 1;
+  const replayOf = (replayId: number, ctx: ClientSide): ReplayHandle => {
+    const h = ctx.replay(replayId);
+    if (!h || h.documents.isEnded) throw refused(`replay ${replayId} is not playing on this connection`);
+    return h;
+  };
+  const replayState = (replayId: number, h: ReplayHandle): ReplayState => ({ replayId, paused: h.control.isPaused, position: h.control.position });
 
   return {
     'bench.info': (): BenchInfo => ({
@@ -98,6 +131,59 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
       const batch = deps.records.batch(p.runId, p.block);
       if (!batch) throw refused(`run ${p.runId} has no committed block ${p.block}`);
       return batchDataWire(batch);
+    },
+
+    // ---- the session and what a run is configured with ----
+    'session.get': () => bench.sessionInfo(),
+    'session.set': (p) => bench.setSession(p),
+    'profiles.list': () => (bench.folders ? library().list() : []),
+    'profiles.get': (p) => ('name' in p ? library().get({ name: p.name }) : new ProfileLibrary(bench.folders?.profiles ?? '.').get({ path: p.path })),
+    'profiles.save': (p) => library().save(p.name, p.profile, p.check),
+    'calibrations.list': (p) => bench.store.calibrations(p.dieId),
+    'stimulus.import': async (p) => importMatrix(folders().imports, p, await profileNamed(p.profile)),
+
+    // ---- logged runs ----
+    'runs.resume': async (p) => track(await bench.resumeRun(p.run, { board: p.board, die: p.die, faults: p.faults, simBaud: p.simBaud, anyBoard: p.anyBoard })),
+    'runs.rescore': async ({ run, ...request }) => track(await bench.rescoreRun(run, request)),
+    'runs.remeasure': async (p) =>
+      track(await bench.remeasureRun(p.run, { board: p.board, die: p.die, faults: p.faults, simBaud: p.simBaud, label: p.label, wireLog: p.wireLog })),
+    'runs.redecode': (p) => bench.redecodeRun(p.run),
+    'replay.start': (p, ctx) => {
+      const handle = bench.replayRun(p.run, { speed: p.speed, fromVector: p.fromVector, withData: false });
+      const replayId = nextReplay++;
+      // the documents follow the answer (the replay's stream keeps those it emits before then)
+      ctx.afterReply(() => ctx.watchReplay(replayId, handle));
+      return { replayId, runId: handle.runId, guid: handle.guid };
+    },
+    'replay.pause': (p, ctx) => {
+      const h = replayOf(p.replayId, ctx);
+      h.control.pause();
+      return replayState(p.replayId, h);
+    },
+    'replay.resume': (p, ctx) => {
+      const h = replayOf(p.replayId, ctx);
+      h.control.resume();
+      return replayState(p.replayId, h);
+    },
+    'replay.seek': (p, ctx) => {
+      const h = replayOf(p.replayId, ctx);
+      h.control.seek(p.vector, p.runId);
+      return replayState(p.replayId, h);
+    },
+    'replay.stop': (p, ctx) => {
+      const h = replayOf(p.replayId, ctx);
+      h.control.abort();
+      return replayState(p.replayId, h);
+    },
+    'compare.run': (p) => bench.compareRun(p.run, { scanVectors: p.scanVectors, outliers: p.outliers }),
+    'compare.runs': (p) => bench.compareRuns(p.run, p.with),
+    'export.write': async (p) => {
+      try {
+        return await writeExportFile(bench.store, p);
+      } catch (e) {
+        if (e instanceof ComparisonReportUnavailableError) throw new RpcError(RPC_ERRORS.REFUSED, e.message, 'with');
+        throw e;
+      }
     },
   };
 }

@@ -67,14 +67,22 @@ export class Dispatcher<C> {
     private readonly options: DispatchOptions,
   ) {}
 
-  async dispatch(frame: string, ctx: C): Promise<Dispatched> {
+  /**
+   * `large`: the frame is over the usual size, which only a single request to one of `large.methods`
+   * may be (a file's bytes); anything else is answered TOO_LARGE, as a frame over the limit is.
+   */
+  async dispatch(frame: string, ctx: C, large?: { readonly methods: ReadonlySet<string>; readonly limit: number }): Promise<Dispatched> {
     const after: (() => void)[] = [];
     const call: C & CallContext = { ...ctx, afterReply: (fn) => after.push(fn) };
     let message: unknown;
     try {
       message = JSON.parse(frame);
     } catch {
-      return { reply: parseError(), after };
+      return { reply: large ? tooLarge(Buffer.byteLength(frame), large.limit) : parseError(), after };
+    }
+    if (large) {
+      const method = typeof message === 'object' && message !== null && !Array.isArray(message) ? (message as { method?: unknown }).method : undefined;
+      if (typeof method !== 'string' || !large.methods.has(method)) return { reply: tooLarge(Buffer.byteLength(frame), large.limit), after };
     }
     if (!Array.isArray(message)) return { reply: await this.one(message, call), after };
     if (message.length === 0) return { reply: fail(null, RPC_ERRORS.INVALID_REQUEST, 'an empty batch'), after };

@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './client-queue';
 import { Connection, type ClientStats } from './connection';
+import { DOWNLOAD_PREFIX, serveDownload } from './download';
 import { createMethods, type MethodDeps } from './methods';
 import { Dispatcher } from './rpc-dispatch';
 import { checkUpgrade, isLoopbackHost, newToken, ownOriginHosts, urlHost } from './security';
@@ -28,8 +29,10 @@ export interface ServerOptions {
   readonly token?: string;
   /** the built renderer (null: a page saying there is none) */
   readonly staticDir?: string | null;
-  /** default 1 MiB: larger requests are answered TOO_LARGE */
+  /** default 1 MiB: larger requests are answered TOO_LARGE (but stimulus.import's) */
   readonly maxMessageBytes?: number;
+  /** default 96 MiB: a stimulus.import request (a 64 MiB file as base64), one at a time per client */
+  readonly maxImportMessageBytes?: number;
   readonly queue?: Partial<QueueLimits>;
   /** ping every client this often; one that has not answered the last ping is dropped (0: off) */
   readonly pingMs?: number;
@@ -61,8 +64,10 @@ export class ServerConfigError extends Error {
 }
 
 const MIN_TOKEN_CHARS = 16;
-/** above maxMessageBytes, up to this, a message is read and answered TOO_LARGE; beyond it ws closes (1009) */
+/** above maxMessageBytes, up to this (or the import limit), a message is read and answered TOO_LARGE; beyond it ws closes (1009) */
 const HARD_MAX_PAYLOAD = 16 * 1024 * 1024;
+/** the methods whose requests carry a file's bytes: the only ones over maxMessageBytes */
+const LARGE_METHODS: ReadonlySet<string> = new Set(['stimulus.import']);
 
 /** Refuse settings that would expose the bench: a host other than loopback needs an explicit token. */
 export function checkServerOptions(options: ServerOptions): void {
@@ -82,7 +87,14 @@ export async function startServer(deps: ServerDeps, options: ServerOptions = {})
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newToken();
   const maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
-  const connectionOptions = { maxMessageBytes, maxInFlight: options.maxInFlight ?? 32, queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue } };
+  const maxLargeMessageBytes = Math.max(maxMessageBytes, options.maxImportMessageBytes ?? 96 * 1024 * 1024);
+  const connectionOptions = {
+    maxMessageBytes,
+    maxLargeMessageBytes,
+    largeMethods: LARGE_METHODS,
+    maxInFlight: options.maxInFlight ?? 32,
+    queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
+  };
   const dispatcher = new Dispatcher(createMethods(deps), {
     maxBatch: 100,
     onInternalError: (method, e) => deps.log(`internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
@@ -90,8 +102,13 @@ export async function startServer(deps: ServerDeps, options: ServerOptions = {})
   const connections = new Set<Connection>();
   let nextId = 1;
 
-  const http = createServer((req, res) => void serveStatic(req, res, options.staticDir ?? null));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(HARD_MAX_PAYLOAD, maxMessageBytes + 1), perMessageDeflate: false });
+  // the port and the Origin hosts are known once listening; a download cannot come before
+  let download: { port: number; hosts: ReadonlySet<string> } = { port: 0, hosts: new Set() };
+  const http = createServer((req, res) => {
+    if (pathOf(req)?.startsWith(DOWNLOAD_PREFIX)) void serveDownload(req, res, { store: () => deps.bench.store, token, ...download });
+    else void serveStatic(req, res, options.staticDir ?? null);
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(HARD_MAX_PAYLOAD, maxLargeMessageBytes + 1), perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => {
@@ -101,6 +118,7 @@ export async function startServer(deps: ServerDeps, options: ServerOptions = {})
   });
   const port = (http.address() as AddressInfo).port;
   const hosts = ownOriginHosts(host);
+  download = { port, hosts };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

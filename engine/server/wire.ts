@@ -2,7 +2,7 @@
 // block's arrays as base64 of little-endian bytes (the only byte order of the machines we run on,
 // checked below rather than assumed silently).
 import { endianness } from 'node:os';
-import { RUN_DOCUMENT_NOTIFICATION, type BatchDataWire, type RpcErrorBody, type WireDocument } from '../../shared/api/rpc';
+import { REPLAY_DOCUMENT_NOTIFICATION, RUN_DOCUMENT_NOTIFICATION, type BatchDataWire, type RpcErrorBody, type WireDocument } from '../../shared/api/rpc';
 import { runDocumentSchema, type RunDocument } from '../../shared/api/documents';
 import type { StoredBatch } from '../service/run-records';
 
@@ -41,6 +41,11 @@ export function documentNotification(doc: RunDocument): string {
     serialized.set(doc, text);
   }
   return text;
+}
+
+/** A replay's document, to the client that started the replay: `{ replayId, document }`. */
+export function replayNotification(replayId: number, doc: RunDocument): string {
+  return JSON.stringify({ jsonrpc: '2.0', method: REPLAY_DOCUMENT_NOTIFICATION, params: { replayId, document: wireDocument(doc) } });
 }
 
 if (endianness() !== 'LE') throw new Error('the API sends typed arrays as little-endian bytes: this machine is big-endian');

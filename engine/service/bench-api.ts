@@ -4,8 +4,12 @@
 import type { RunDocument } from '../../shared/api/documents';
 import type { ProcedureOptions, RunOptions } from '../../shared/api/run-options';
 import type { RunRowDoc } from '../../shared/api/runs';
+import type { SessionDoc } from '../../shared/api/session';
+import type { RedecodeReport, RunComparison, RunsComparison } from '../../shared/api/compare';
 import type { ProcedureReport } from '../procedures/context';
+import type { CompareRunOptions, RemeasureOptions, ReplayHandle, ReplayOptions, RescoreRequest } from '../replay/operations';
 import type { RunSummary } from '../run/run-engine';
+import type { RunStore } from '../store/run-store';
 import type { DocumentStream } from './document-stream';
 
 export interface RunControls {
@@ -44,4 +48,30 @@ export interface BenchApi {
   listRuns(options: { limit?: number; tag?: string }): RunRowDoc[];
   /** abort what runs, wait for it to end, release the store and the writer thread */
   close(): Promise<void>;
+
+  // ---- the session, and the folders of what clients hand the engine ----
+  /** the session the next run is logged under */
+  sessionInfo(): SessionDoc;
+  /** end the session in progress; the next accepted run opens one with these fields */
+  setSession(fields: SessionDoc): SessionDoc;
+  /** saved profiles and imported stimulus files; null when this engine keeps none */
+  readonly folders: { readonly profiles: string; readonly imports: string } | null;
+  /** the store (exports read it block by block) */
+  readonly store: RunStore;
+
+  // ---- logged runs ----
+  replayRun(ref: string | number, options?: Omit<ReplayOptions, 'clock'>): ReplayHandle;
+  rescoreRun(ref: string | number, request: RescoreRequest): Promise<RunHandle<RunSummary>>;
+  remeasureRun(ref: string | number, options: BoardChoiceLike & RemeasureOptions & { resumeWithinMs?: number }): Promise<RunHandle<RunSummary>>;
+  redecodeRun(ref: string | number): RedecodeReport;
+  compareRun(ref: string | number, options?: CompareRunOptions): Promise<RunComparison>;
+  compareRuns(ref: string | number, other: string | number): Promise<RunsComparison>;
+}
+
+/** The board a run goes on (engine/service/run-inputs.ts BoardChoice). */
+export interface BoardChoiceLike {
+  readonly board: string;
+  readonly die?: string | undefined;
+  readonly faults?: string | undefined;
+  readonly simBaud?: number | undefined;
 }

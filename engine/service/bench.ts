@@ -4,8 +4,10 @@
 // read their documents.
 import type { RunDocument } from '../../shared/api/documents';
 import type { RunRowDoc } from '../../shared/api/runs';
+import type { SessionDoc } from '../../shared/api/session';
 import {
   BoardBusyError,
+  FieldError,
   parseOptions,
   procedureOptionsSchema,
   procedureParamsSchemas,
@@ -34,8 +36,16 @@ import { boardAddress, boardKey, openBoard, readRunInputs, type BoardChoice } fr
 export interface SessionInfo {
   readonly operator: string | null;
   readonly bench: string | null;
+  /** the die as the operator labels it */
+  readonly dieId?: string | null;
   readonly ambientC: number | null;
   readonly notes: string | null;
+}
+
+/** Where the engine keeps what a client hands it: saved die profiles and imported stimulus files. */
+export interface BenchFolders {
+  readonly profiles: string;
+  readonly imports: string;
 }
 
 export interface BenchOptions {
@@ -44,6 +54,8 @@ export interface BenchOptions {
   readonly maxBytes?: number | undefined;
   readonly clock: Clock;
   readonly session: SessionInfo;
+  /** the profiles and imports folders (the API's profiles.* and stimulus.import); none: those are refused */
+  readonly folders?: BenchFolders;
   /** commit blocks in a writer thread per run (default) or in this thread */
   readonly writer?: 'thread' | 'inline';
   /** keep a writer thread started for the next run (a long-lived server: a run starts without waiting for one) */
@@ -63,6 +75,7 @@ export class Bench implements BenchApi {
   private readonly handles = new Map<number, RunHandle>();
   private readonly busy = new Map<string, string>();
   private sessionId: number | null = null;
+  private sessionFields: SessionDoc;
   private closing = false;
   private spareWriter: BlockWriter | null = null;
 
@@ -70,6 +83,8 @@ export class Bench implements BenchApi {
     const opened = openRunStore(options.dbPath, { maxBytes: options.maxBytes });
     this.store = opened.store;
     this.recovered = opened.recovered;
+    const s = options.session;
+    this.sessionFields = { operator: s.operator, bench: s.bench, dieId: s.dieId ?? null, ambientC: s.ambientC, notes: s.notes };
     if (options.warmWriter && options.writer !== 'inline') this.spareWriter = workerBlockWriter(options.dbPath, { maxBytes: options.maxBytes });
   }
 
@@ -88,6 +103,9 @@ export class Bench implements BenchApi {
 
   async resumeRun(ref: string | number, o: BoardChoice & { anyBoard?: boolean; resumeWithinMs?: number }): Promise<RunHandle<RunSummary>> {
     const address = boardAddress(o);
+    const row = this.store.getRun(ref);
+    if (row?.kind === 'rescore')
+      throw new FieldError('run', `run ${row.id} is a re-score: it has no board to be taken up on (re-score its source, run ${row.parentId ?? '?'}, again)`);
     // the simulated die takes the run's own profile, as the run's board did
     const { profile } = readStoredRun(this.store, ref);
     return this.onBoard(o, address, profile, (deps, control) =>
@@ -165,8 +183,26 @@ export class Bench implements BenchApi {
 
   /** The bench session, opened with the first accepted run. */
   private session(): number {
-    this.sessionId ??= this.store.createSession(this.options.session);
+    this.sessionId ??= this.store.createSession(this.sessionFields);
     return this.sessionId;
+  }
+
+  /** The session the next run is logged under. */
+  sessionInfo(): SessionDoc {
+    return this.sessionFields;
+  }
+
+  /** New session fields: the session in progress ends, the next accepted run opens one with these. */
+  setSession(fields: SessionDoc): SessionDoc {
+    if (this.sessionId !== null) this.store.endSession(this.sessionId);
+    this.sessionId = null;
+    this.sessionFields = { ...fields };
+    return this.sessionFields;
+  }
+
+  /** The profiles and imports folders, when this engine has them. */
+  get folders(): BenchFolders | null {
+    return this.options.folders ?? null;
   }
 
   /** A measurement run (new or taken up) on its board: the run's deps wired to its stream. */

@@ -6,6 +6,7 @@ import { endianness } from 'node:os';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { CalibrationRecord } from '../../shared/api/runs';
+import { blockSampleSchema, type BlockSample } from '../../shared/api/figures';
 import type { ComparisonSummary } from '../../shared/analysis/compare';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
@@ -60,8 +61,11 @@ export interface RunRow {
   readonly tags: string[];
 }
 
-/** The figures stored with each block: those of the comparison with the model. */
-export type BlockSummary = ComparisonSummary;
+/**
+ * The figures stored with each block: those of the comparison with the model, and the live
+ * sample (a few MACs, residual histograms) of blocks logged since schema 6.
+ */
+export type BlockSummary = ComparisonSummary & { readonly sample?: BlockSample };
 
 export interface BlockPower {
   readonly burstUs: number;
@@ -125,7 +129,7 @@ function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
 
 const SUMMARY_COLUMNS = `block, first_vector, vectors, repeat_count, outputs, planes, macs, digital_mismatches, level_agreements, signal_sq, error_sq,
   model_error_sq, yhat_residual_min, yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max,
-  model_energy_pj, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw`;
+  model_energy_pj, sample_json, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw`;
 
 interface SummaryRow {
   block: number;
@@ -148,11 +152,23 @@ interface SummaryRow {
   code_residual_min: number;
   code_residual_max: number;
   model_energy_pj: number;
+  sample_json: string | null;
   burst_us: number;
   die_temp_c: number;
   vdd_dig_mw: number;
   vdd_ana_mw: number;
   vdd_sram_mw: number;
+}
+
+/** A stored sample; one that does not read as the contract's is left out rather than failing the run's read-back. */
+function sampleOf(json: string | null): { sample?: BlockSample } {
+  if (json === null) return {};
+  try {
+    const parsed = blockSampleSchema.safeParse(JSON.parse(json));
+    return parsed.success ? { sample: parsed.data } : {};
+  } catch {
+    return {};
+  }
 }
 
 function summaryOf(r: SummaryRow): BlockSummaryRecord {
@@ -178,6 +194,7 @@ function summaryOf(r: SummaryRow): BlockSummaryRecord {
       codeResidualMin: r.code_residual_min,
       codeResidualMax: r.code_residual_max,
       modelEnergyPj: r.model_energy_pj,
+      ...sampleOf(r.sample_json),
     },
     power: { burstUs: r.burst_us, dieTempC: r.die_temp_c, vddDigMw: r.vdd_dig_mw, vddAnaMw: r.vdd_ana_mw, vddSramMw: r.vdd_sram_mw },
   };
@@ -354,13 +371,13 @@ export class RunStore {
     }));
   }
 
-  /** A bench session: who, where, at what ambient temperature; runs point at it. */
-  createSession(s: { operator: string | null; bench: string | null; ambientC: number | null; notes: string | null }): number {
+  /** A bench session: who, where, which die (the operator's label), at what ambient temperature; runs point at it. */
+  createSession(s: { operator: string | null; bench: string | null; dieId?: string | null; ambientC: number | null; notes: string | null }): number {
     return this.guard(() =>
       Number(
         this.db
-          .prepare(`INSERT INTO sessions (guid, operator, bench, ambient_c, notes, started_at) VALUES (?, ?, ?, ?, ?, ?)`)
-          .run(randomUUID(), s.operator, s.bench, s.ambientC, s.notes, this.now()).lastInsertRowid,
+          .prepare(`INSERT INTO sessions (guid, operator, bench, die_label, ambient_c, notes, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+          .run(randomUUID(), s.operator, s.bench, s.dieId ?? null, s.ambientC, s.notes, this.now()).lastInsertRowid,
       ),
     );
   }
@@ -447,8 +464,8 @@ export class RunStore {
           .prepare(
             `INSERT INTO result_blocks (run_id, block, first_vector, vectors, repeat_count, outputs, planes, data, macs, digital_mismatches, level_agreements,
                signal_sq, error_sq, model_error_sq, yhat_residual_min, yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq,
-               code_residual_min, code_residual_max, model_energy_pj, committed_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               code_residual_min, code_residual_max, model_energy_pj, sample_json, committed_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             runId,
@@ -473,6 +490,7 @@ export class RunStore {
             s.codeResidualMin,
             s.codeResidualMax,
             s.modelEnergyPj,
+            s.sample ? JSON.stringify(s.sample) : null,
             at,
           );
         const p = b.power;

@@ -30,6 +30,7 @@ export async function startTestServer(options: ServerOptions = {}, dbPath?: stri
   const served = await serveBench(
     {
       dbPath: path,
+      folders: { profiles: join(dir, 'profiles'), imports: join(dir, 'imports') },
       clock: systemClock,
       session: { operator: 'test', bench: 'test', ambientC: null, notes: null },
       version: 'test',
