@@ -78,7 +78,7 @@ const levelLabels = (n: number) => Array.from({ length: n }, (_, k) => String(k)
 
 function provenanceOf(store: RunStore, runId: number, title: string): Section[] {
   const row = store.getRun(runId);
-  return row ? [{ ...provenanceSection(row.provenance as Record<string, unknown>), title }] : [];
+  return row ? [{ ...provenanceSection(row.provenance), title }] : [];
 }
 
 function runSections(store: RunStore, c: RunComparison): Section[] {
