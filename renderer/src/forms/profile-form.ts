@@ -2,7 +2,7 @@
 // values, the JSON a profile file holds made from them, and the engine's check of it mapped back
 // to the fields it names (`profile.adcBits`, `levels.1.skip`, `thresholds.0`), every one of them.
 import { RpcClientError } from '../../../shared/api/client';
-import { DEFAULT_PROFILE } from '../../../shared/model/profile';
+import { DEFAULT_PROFILE, parseDieProfile, ProfileError } from '../../../shared/model/profile';
 import type { FieldErrors } from './field-errors';
 
 export const SCALAR_FIELDS = [
@@ -145,4 +145,18 @@ export function profileErrors(e: unknown, keys: readonly string[]): FieldErrors 
     else out[''] = message;
   }
   return out;
+}
+
+/**
+ * Every issue of the draft by field, as the model's own check finds them (the engine answers with
+ * the first only): the file's fields, then the rules across fields. Empty when it passes.
+ */
+export function localProfileErrors(d: ProfileDraft): FieldErrors {
+  try {
+    parseDieProfile(profileFileOf(d));
+    return {};
+  } catch (e) {
+    if (!(e instanceof ProfileError)) return { '': e instanceof Error ? e.message : String(e) };
+    return profileErrors(new Error(e.issues.join('\n')), draftKeys(d));
+  }
 }

@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { SavedProfile } from '../../../shared/api/rpc';
 import { errorsOf, type FieldErrors } from '../forms/field-errors';
-import { defaultDraft, draftKeys, draftOf, profileErrors, profileFileOf, type ProfileDraft } from '../forms/profile-form';
+import { defaultDraft, draftKeys, draftOf, localProfileErrors, profileErrors, profileFileOf, type ProfileDraft } from '../forms/profile-form';
 import { useConnectionStore } from './connection';
 
 export type CheckState = 'unchecked' | 'checking' | 'valid' | 'invalid';
@@ -90,7 +90,8 @@ export const useProfilesStore = defineStore('profiles', () => {
       await refresh();
       return r.path;
     } catch (e) {
-      errors.value = profileErrors(e, keys.value);
+      // the engine names its first issue; the model's own check finds the others
+      errors.value = { ...localProfileErrors(draft.value), ...profileErrors(e, keys.value) };
       check.value = 'invalid';
       return null;
     } finally {

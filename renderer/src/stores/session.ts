@@ -48,7 +48,7 @@ export const useSessionStore = defineStore('session', () => {
   const form = ref<SessionFormValues>({ ...EMPTY });
   const errors = ref<FieldErrors>({});
   const saving = ref(false);
-  /** the last set was taken */
+  /** a set was taken (the form shows it while unchanged since) */
   const saved = ref(false);
 
   const description = computed(() => describeSession(current.value));
