@@ -5,6 +5,7 @@
 // batch is committed only if the board is still in the boot that set-up was verified in. A reboot
 // sets the board up again and a disconnect waits for the same board; both go on from the last
 // batch handed to the store.
+import { blockSample } from '../../shared/analysis/block-sample';
 import { compareWithModel } from '../../shared/analysis/compare';
 import { createDieModel } from '../../shared/model/evaluator';
 import { intMatrix, type IntMatrix } from '../../shared/model/matrix';
@@ -101,7 +102,9 @@ export async function drive(
     const slice = intMatrix(b.count, profile.rows, b.vectors);
     const expected = model.evaluate(slice, run.config, { codes: true });
     // a calibration, when the run has one, corrects the measured codes per ADC column; the raw codes are stored
-    const cmp = compareWithModel(profile, model.geometry, expected, b.results, run.calibration);
+    const { yhat, ...cmp } = compareWithModel(profile, model.geometry, expected, b.results, run.calibration);
+    // the scatter's few pairs and the residual histograms go with the block; the per-MAC yhat does not (the writer thread would copy it)
+    const sample = blockSample(profile, model.geometry, expected, b.results, yhat, run.calibration);
     const power: BlockPower = {
       burstUs: b.report.burstUs,
       dieTempC: b.report.dieTempC,
@@ -124,7 +127,7 @@ export async function drive(
         saliency: b.results.saliency,
         level: b.results.level,
         codes: b.results.codes,
-        summary: cmp,
+        summary: { ...cmp, sample },
         power,
       },
       run.logWire ? wire : null,

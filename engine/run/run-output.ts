@@ -3,6 +3,7 @@
 // sees a batch the store does not hold, and the live stream and a read-back of the store agree.
 // Events and changes of state are logged before their status document goes out.
 import type { StatusDocument, StatusState, TerminalState, UnnumberedDocument } from '../../shared/api/documents';
+import { ResidualHistogramsAccumulator } from '../../shared/analysis/block-sample';
 import { burstEnergyPj, type RunFiguresAccumulator } from '../../shared/analysis/run-figures';
 import type { Clock } from '../../shared/clock';
 import type { WireLines } from '../../drivers/transport/recording';
@@ -27,6 +28,8 @@ export class RunOutput {
   committed: number;
   private readonly meter: ProgressMeter;
   private state: StatusState = 'running';
+  /** the residual histograms of the run so far, as a read-back of the store counts them */
+  private readonly residuals = new ResidualHistogramsAccumulator();
 
   constructor(
     readonly runId: number,
@@ -37,6 +40,8 @@ export class RunOutput {
   ) {
     this.committed = startVectors;
     this.meter = new ProgressMeter(deps.clock, deps.statusEveryMs, startVectors);
+    // a run taken up again goes on counting from its committed blocks
+    if (startVectors > 0) for (const b of deps.store.blockSummaries(runId)) this.residuals.add(b.summary.sample);
   }
 
   /** The run's start and descriptor documents, from its row as logged. */
@@ -72,7 +77,8 @@ export class RunOutput {
     await this.deps.writer.write(this.runId, block, wire, () => {
       this.committed = end;
       this.figures.add(block.summary, burstEnergyPj(block.power), block.power.dieTempC);
-      this.deps.emit(batchDocument(this.runId, { ...block, ...data }, this.figures.figures(), true));
+      this.residuals.add(block.summary.sample);
+      this.deps.emit(batchDocument(this.runId, { ...block, ...data }, this.figures.figures(), true, this.residuals.result()));
       if (this.meter.due()) this.status(this.state, null);
     });
   }

@@ -3,7 +3,8 @@
 // two agree on every data field by construction and by test.
 import type { BatchDocument, DescriptorDocument, RunDocument, StartDocument, StopDocument, TerminalState, UnnumberedDocument } from '../../shared/api/documents';
 import { batchDataKeys, FIGURE_UNITS, TERMINAL_STATES } from '../../shared/api/documents';
-import { blockFigures } from '../../shared/api/figures';
+import { blockFigures, type ResidualHistograms } from '../../shared/api/figures';
+import { ResidualHistogramsAccumulator } from '../../shared/analysis/block-sample';
 import { burstEnergyPj, RunFiguresAccumulator, type RunFigures } from '../../shared/analysis/run-figures';
 import { parseDieProfile } from '../../shared/model/profile';
 import type { RunRow, RunStore, StoredBlock } from './run-store';
@@ -39,8 +40,12 @@ export function descriptorDocument(runId: number, outputs: number, planes: numbe
   return { type: 'descriptor', runId, dataKeys: batchDataKeys(outputs, planes), figureUnits: FIGURE_UNITS };
 }
 
-/** A committed block as its batch document; `run` is the run's figures with this block added. */
-export function batchDocument(runId: number, b: StoredBlock, run: RunFigures, withData: boolean): Unnumbered<BatchDocument> {
+/**
+ * A committed block as its batch document; `run` is the run's figures with this block added,
+ * `residuals` the run's residual histograms with this block's sample added (when it has one).
+ */
+export function batchDocument(runId: number, b: StoredBlock, run: RunFigures, withData: boolean, residuals: ResidualHistograms | null): Unnumbered<BatchDocument> {
+  const sample = b.summary.sample;
   const doc: Unnumbered<BatchDocument> = {
     type: 'batch',
     runId,
@@ -53,6 +58,7 @@ export function batchDocument(runId: number, b: StoredBlock, run: RunFigures, wi
     figures: blockFigures(b.summary),
     power: b.power,
     run,
+    ...(sample && residuals ? { sample, residuals } : {}),
   };
   return withData ? { ...doc, data: { digital: b.digital, saliency: b.saliency, level: b.level, codes: b.codes } } : doc;
 }
@@ -81,9 +87,11 @@ function* unnumbered(store: RunStore, runId: number, withData: boolean): Generat
     const profile = parseDieProfile((row.config as { profile?: unknown }).profile ?? {}, `run ${row.id}'s stored profile`);
     yield descriptorDocument(runId, profile.outputs, profile.inputBits * profile.weightBits);
     const figures = new RunFiguresAccumulator(profile);
+    const residuals = new ResidualHistogramsAccumulator();
     for (const b of withData ? store.blocks(runId) : summariesAsBlocks(store, runId)) {
       figures.add(b.summary, burstEnergyPj(b.power), b.power.dieTempC);
-      yield batchDocument(runId, b, figures.figures(), withData);
+      residuals.add(b.summary.sample);
+      yield batchDocument(runId, b, figures.figures(), withData, residuals.result());
     }
   } else {
     for (const child of store.childRuns(runId)) yield* unnumbered(store, child.id, withData);

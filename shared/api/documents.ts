@@ -4,7 +4,7 @@
 // subscribe. A procedure's stream holds its own documents and those of its child runs: `runId`
 // names the run a document is about, `seq` its place in the stream that was started.
 import { z } from 'zod';
-import { blockFiguresSchema, railPowerSchema, runFiguresSchema } from './figures';
+import { blockFiguresSchema, blockSampleSchema, railPowerSchema, residualHistogramsSchema, runFiguresSchema } from './figures';
 
 const id = z.number().int().positive();
 const count = z.number().int().nonnegative();
@@ -83,6 +83,13 @@ export const batchDocumentSchema = z.object({
   power: railPowerSchema,
   /** the run's figures over every block so far, this one included */
   run: runFiguresSchema,
+  /** a few of this block's MACs (exact, measured yhat) and its residual histograms; absent for blocks logged before schema 6 */
+  sample: blockSampleSchema.optional(),
+  /**
+   * the residual histograms over every block of the run so far that has a sample, this one
+   * included (present when this block has a sample): a client that skips batches still counts all
+   */
+  residuals: residualHistogramsSchema.optional(),
 });
 
 export const stepSchema = z.object({

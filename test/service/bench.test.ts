@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../drivers/clock';
 import { Bench } from '../../engine/service/bench';
-import { runDocumentSchema, type RunDocument } from '../../shared/api/documents';
+import { runDocumentSchema, type BatchDocument, type RunDocument } from '../../shared/api/documents';
 import { FieldError } from '../../shared/api/run-options';
 
 const benches: Bench[] = [];
@@ -41,8 +41,25 @@ describe('the Bench service', () => {
     for (const d of live) expect(runDocumentSchema.safeParse(d).success).toBe(true);
     expect(live.filter((d) => d.type === 'batch')).toHaveLength(4);
     expect(live.filter((d) => d.type === 'batch').every((d) => d.type === 'batch' && d.data !== undefined && d.data.digital.length === d.vectors * 8)).toBe(true);
+    // each batch carries its block's sample and the run's residual histograms so far, as the wire sends them
+    const sum = (a: readonly number[]) => a.reduce((x, y) => x + y, 0);
+    const batches = live.filter((d): d is BatchDocument => d.type === 'batch');
+    let conversions = 0;
+    for (const d of batches) {
+      const sample = d.sample;
+      expect(sample?.pairs).toHaveLength(64);
+      expect(sum(sample?.codeResidual ?? [])).toBe(d.figures.codeResidualCount);
+      expect(sum(sample?.yhatError ?? [])).toBe(d.figures.macs);
+      expect(runDocumentSchema.parse(d)).toMatchObject({ sample, residuals: d.residuals });
+      conversions += d.figures.codeResidualCount;
+      expect(sum(d.residuals?.codeResidual ?? [])).toBe(conversions);
+    }
+    expect(sum(batches.at(-1)?.residuals?.yhatError ?? [])).toBe(1000 * 8);
     const back = [...b.readRun(run.runId)];
     expect(stored(back)).toEqual(stored(live));
+    // as run.read answers: block summaries only, no blob decoded; the same samples and histograms
+    const summaries = [...b.readRun(run.runId, { withData: false })];
+    expect(stored(summaries)).toEqual(stored(live).map((d) => (d.type === 'batch' ? { ...d, data: undefined } : d)));
     expect(b.getRun(run.runId)?.tags).toEqual(['night']);
     expect(live.at(-1)).toMatchObject({ type: 'stop', state: 'completed', summary: { vectors: 1000 } });
   });
