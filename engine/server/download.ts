@@ -8,7 +8,7 @@ import { DOWNLOAD_EXTENSIONS, EXPORT_FILE_FORMATS, type ExportFileFormat } from 
 import { FieldError } from '../../shared/api/run-options';
 import type { ByteSink } from '../export/byte-sink';
 import { writableSink } from '../export/byte-sink';
-import { ComparisonReportUnavailableError, ExportedRunNotFoundError, exportedRunId, streamExport } from '../service/exports';
+import { ExportedRunNotFoundError, exportedRunId, streamExport } from '../service/exports';
 import { RunNotFoundError } from '../service/run-records';
 import type { RunStore } from '../store/run-store';
 import { StoredRunError } from '../store/stored-run';
@@ -141,7 +141,6 @@ function answerError(res: ServerResponse, e: unknown, head: boolean): void {
   if (res.headersSent) return void res.destroy();
   if (e instanceof ExportedRunNotFoundError) return sendJson(res, 404, { error: e.message, field: e.which }, head);
   if (e instanceof RunNotFoundError) return sendJson(res, 404, { error: e.message, field: 'run' }, head);
-  if (e instanceof ComparisonReportUnavailableError) return sendJson(res, 501, { error: e.message, field: 'with' }, head);
   if (e instanceof FieldError) return sendJson(res, 400, { error: e.message, field: e.field }, head);
   if (e instanceof StoredRunError) return sendJson(res, 400, { error: e.message, field: 'run' }, head);
   sendJson(res, 500, { error: 'the export failed' }, head);

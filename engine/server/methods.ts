@@ -6,7 +6,7 @@ import { ProfileError, type DieProfile } from '../../shared/model/profile';
 import { loadProfile } from '../files/profile-file';
 import type { ReplayHandle } from '../replay/operations';
 import type { BenchApi, RunHandle } from '../service/bench-api';
-import { ComparisonReportUnavailableError, writeExportFile } from '../service/exports';
+import { writeExportFile } from '../service/exports';
 import { ProfileLibrary } from '../service/profiles';
 import type { RunRecords } from '../service/run-records';
 import { importMatrix } from '../service/stimulus-import';
@@ -177,13 +177,6 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
     },
     'compare.run': (p) => bench.compareRun(p.run, { scanVectors: p.scanVectors, outliers: p.outliers }),
     'compare.runs': (p) => bench.compareRuns(p.run, p.with),
-    'export.write': async (p) => {
-      try {
-        return await writeExportFile(bench.store, p);
-      } catch (e) {
-        if (e instanceof ComparisonReportUnavailableError) throw new RpcError(RPC_ERRORS.REFUSED, e.message, 'with');
-        throw e;
-      }
-    },
+    'export.write': (p) => writeExportFile(bench.store, p),
   };
 }

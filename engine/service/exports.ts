@@ -14,16 +14,8 @@ import { RunNotFoundError } from './run-records';
 export interface ExportRequest {
   readonly run: string | number;
   readonly format: ExportFileFormat;
-  /** html: the report of the comparison of `run` with this run */
+  /** html: the report of the comparison of `run` with this run (run against run over the same stimulus) */
   readonly with?: string | number | undefined;
-}
-
-/** Raised for a comparison report while the engine has none to give. */
-export class ComparisonReportUnavailableError extends Error {
-  constructor() {
-    super('comparison reports are not available yet');
-    this.name = 'ComparisonReportUnavailableError';
-  }
 }
 
 /** A run the request names is not in the store: `which` says which of the two. */
@@ -47,18 +39,16 @@ export function exportedRunId(store: RunStore, req: ExportRequest): number {
   return row.id;
 }
 
-/** The HTML of a comparison report of two runs. */
-function comparisonReport(): never {
-  // engine/export is getting a comparison report (renderComparisonReport); until it is there, refused
-  throw new ComparisonReportUnavailableError();
-}
-
 /** Write the export or report to `out`, an absolute path in a folder that exists. */
 export async function writeExportFile(store: RunStore, req: ExportRequest & { readonly out: string }): Promise<WrittenExport> {
   exportedRunId(store, req);
   if (!isAbsolute(req.out)) throw new FieldError('out', `must be an absolute path (the engine's working folder is not the client's), got ${req.out}`);
   if (req.format === 'html') {
-    if (req.with !== undefined) return comparisonReport();
+    if (req.with !== undefined) {
+      const { writeComparisonReport } = await import('../export/comparison-report');
+      const r = await writeComparisonReport(store, req.run, req.with, req.out);
+      return { path: r.file, bytes: r.bytes };
+    }
     const { writeReport } = await import('../export/html-report');
     const r = await writeReport(store, req.run, req.out);
     return { path: r.file, bytes: r.bytes };
@@ -72,7 +62,11 @@ export async function writeExportFile(store: RunStore, req: ExportRequest & { re
 export async function streamExport(store: RunStore, req: ExportRequest, sink: ByteSink): Promise<void> {
   exportedRunId(store, req);
   if (req.format === 'html') {
-    if (req.with !== undefined) return comparisonReport();
+    if (req.with !== undefined) {
+      const { renderComparisonReport } = await import('../export/comparison-report');
+      await sink.write((await renderComparisonReport(store, req.run, req.with)).html);
+      return;
+    }
     const { renderReport } = await import('../export/html-report');
     await sink.write(renderReport(store, req.run).html);
     return;

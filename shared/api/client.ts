@@ -3,11 +3,13 @@
 // DOM- and Node-free: the socket comes from an injected factory (the browser passes
 // `new WebSocket(url)`, Node the `ws` package's). After a connection that had opened is lost, the
 // client reconnects with backoff and subscribes each watched run again from the last sequence
-// number it saw + 1, so a subscriber gets every document once, in order.
+// number it saw + 1, so a subscriber gets every document once, in order. A replay's documents
+// (replay.document notifications, to the connection that started it) go to its watcher; a replay
+// ends with its connection, so a lost connection ends its watch.
 import type { z } from 'zod';
 import type { Clock, TimerHandle } from '../clock';
 import type { METHODS, MethodName, MethodResult, RpcErrorBody, WireDocument } from './rpc';
-import { RUN_DOCUMENT_NOTIFICATION } from './rpc';
+import { REPLAY_DOCUMENT_NOTIFICATION, RUN_DOCUMENT_NOTIFICATION } from './rpc';
 
 /** A handler property typed like a method, so DOM's and ws's sockets (with richer events) fit. */
 type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
@@ -104,6 +106,32 @@ export interface Subscription {
   close(): void;
 }
 
+/** A replay being watched: its documents go to the listener until it ends or close(). */
+export interface ReplayWatch {
+  readonly replayId: number;
+  /** the replay sent its last document (its run's stop, or its own 'aborted' status), or the connection was lost */
+  readonly ended: boolean;
+  /** stop listening; a replay still playing is stopped (replay.stop) */
+  close(): void;
+}
+
+class ReplayWatcher implements ReplayWatch {
+  ended = false;
+  closed = false;
+  /** the run replayed: its start document comes first */
+  rootRunId: number | null = null;
+
+  constructor(
+    readonly replayId: number,
+    readonly listener: DocumentListener,
+    private readonly owner: EngineClient,
+  ) {}
+
+  close(): void {
+    this.owner.unwatchReplay(this);
+  }
+}
+
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 5000, factor: 2 };
 
 // the host's timers: the browser and Node both have them (shared/ has neither's types)
@@ -118,6 +146,8 @@ const hostClock: Clock = {
 
 interface Pending {
   readonly method: string;
+  /** called with the result as the answer is read, before any later message is */
+  readonly onAnswer?: ((result: unknown) => void) | undefined;
   resolve(result: unknown): void;
   reject(e: RpcClientError): void;
   timer: TimerHandle | null;
@@ -150,7 +180,7 @@ interface Incoming {
   readonly result?: unknown;
   readonly error?: RpcErrorBody;
   readonly method?: unknown;
-  readonly params?: { readonly document?: WireDocument };
+  readonly params?: { readonly document?: WireDocument; readonly replayId?: unknown };
 }
 
 export class EngineClient {
@@ -162,6 +192,8 @@ export class EngineClient {
   private readonly watches = new Map<number, Set<Watch>>();
   /** child run -> its parent, from start documents: a procedure's stream carries its children's */
   private readonly parents = new Map<number, number>();
+  /** replayId -> its watcher */
+  private readonly replays = new Map<number, ReplayWatcher>();
   private readonly stateListeners = new Set<(s: ConnectionStatus) => void>();
   private readonly errorListeners = new Set<(e: RpcClientError) => void>();
   private readonly backoff: BackoffOptions;
@@ -211,6 +243,41 @@ export class EngineClient {
     return watch;
   }
 
+  /**
+   * Watch a replay this client started (replay.start): its documents, as replay.document
+   * notifications, go to `listener` in order. The documents follow replay.start's answer at once,
+   * and documents that came before the watch are not kept: startReplay sets the watch as the answer
+   * is read, so that none is missed.
+   */
+  watchReplay(replayId: number, listener: DocumentListener): ReplayWatch {
+    this.replays.get(replayId)?.close();
+    const watch = new ReplayWatcher(replayId, listener, this);
+    this.replays.set(replayId, watch);
+    return watch;
+  }
+
+  /** Start a replay and watch it: its answer, and its watch, once the engine answered. */
+  async startReplay(
+    params: MethodInput<'replay.start'>,
+    listener: DocumentListener,
+  ): Promise<{ readonly started: MethodResult<'replay.start'>; readonly watch: ReplayWatch }> {
+    let watch: ReplayWatch | null = null;
+    // the watch is set where the answer is read, before the next message is (a socket may hand
+    // several messages over in one go, with no turn between them for a promise's continuation)
+    const started = (await this.send('replay.start', params, (r) => {
+      watch = this.watchReplay((r as MethodResult<'replay.start'>).replayId, listener);
+    })) as MethodResult<'replay.start'>;
+    return { started, watch: watch ?? this.watchReplay(started.replayId, listener) };
+  }
+
+  /** @internal ReplayWatcher.close */
+  unwatchReplay(watch: ReplayWatcher): void {
+    if (watch.closed) return;
+    watch.closed = true;
+    if (this.replays.get(watch.replayId) === watch) this.replays.delete(watch.replayId);
+    if (!watch.ended && this.current.state === 'open') this.call('replay.stop', { replayId: watch.replayId }).catch(() => undefined);
+  }
+
   /** Called with every change of the connection's state. */
   onStatus(listener: (s: ConnectionStatus) => void): () => void {
     this.stateListeners.add(listener);
@@ -255,7 +322,7 @@ export class EngineClient {
     return this.call('run.subscribe', { runId, fromSeq: Number.isFinite(fromSeq) ? fromSeq : 0 });
   }
 
-  private send(method: string, params: unknown): Promise<unknown> {
+  private send(method: string, params: unknown, onAnswer?: (result: unknown) => void): Promise<unknown> {
     const state = this.current.state;
     if (state !== 'open' && state !== 'connecting') {
       return Promise.reject(new RpcClientError(CLIENT_ERRORS.DISCONNECTED, `not connected to the engine (${state})`, null, method));
@@ -263,7 +330,7 @@ export class EngineClient {
     const id = this.nextId++;
     const text = JSON.stringify({ jsonrpc: '2.0', id, method, params });
     return new Promise((resolve, reject) => {
-      const p: Pending = { method, resolve, reject, timer: null };
+      const p: Pending = { method, onAnswer, resolve, reject, timer: null };
       const timeout = this.options.callTimeoutMs ?? 0;
       if (timeout > 0) {
         p.timer = this.timers.setTimeout(() => {
@@ -313,6 +380,9 @@ export class EngineClient {
     if (s) detach(s);
     if (this.current.state === 'closed') return;
     this.failAll(`the connection to the engine was lost (close code ${code})`);
+    // a replay plays on its connection only: it ended with it
+    for (const watch of this.replays.values()) watch.ended = true;
+    this.replays.clear();
     if (!this.everOpened) {
       this.setStatus({ state: 'failed', attempt: 0, nextAttemptAt: null, lastCloseCode: code });
       this.firstOpen?.reject(new RpcClientError(CLIENT_ERRORS.DISCONNECTED, `could not connect to the engine (close code ${code})`));
@@ -353,6 +423,10 @@ export class EngineClient {
       if (m.params?.document) this.dispatch(m.params.document);
       return;
     }
+    if (m.method === REPLAY_DOCUMENT_NOTIFICATION) {
+      if (m.params?.document && typeof m.params.replayId === 'number') this.replayed(m.params.replayId, m.params.document);
+      return;
+    }
     if (typeof m.id !== 'number') {
       if (m.error) for (const l of this.errorListeners) l(RpcClientError.from(m.error, null));
       return;
@@ -362,7 +436,10 @@ export class EngineClient {
     this.pending.delete(m.id);
     if (p.timer !== null) this.timers.clearTimeout(p.timer);
     if (m.error) p.reject(RpcClientError.from(m.error, p.method));
-    else p.resolve(m.result);
+    else {
+      p.onAnswer?.(m.result);
+      p.resolve(m.result);
+    }
   }
 
   /**
@@ -388,6 +465,18 @@ export class EngineClient {
       if (doc.type === 'stop' && doc.runId === watch.runId) watch.ended = true;
       watch.listener(doc);
     }
+  }
+
+  private replayed(replayId: number, doc: WireDocument): void {
+    const watch = this.replays.get(replayId);
+    if (!watch || watch.closed) return;
+    watch.rootRunId ??= doc.runId;
+    const own = doc.runId === watch.rootRunId;
+    if (own && (doc.type === 'stop' || (doc.type === 'status' && doc.state === 'aborted'))) {
+      watch.ended = true;
+      this.replays.delete(replayId);
+    }
+    watch.listener(doc);
   }
 
   private setStatus(s: ConnectionStatus): void {
