@@ -205,8 +205,11 @@ describe('the plots', () => {
       'plot-live-level',
       'plot-live-power',
       'plot-live-residual',
+      'plot-live-scatter',
+      'plot-live-code-histogram',
+      'plot-live-yhat-histogram',
     ]);
-    expect(w.findAll('[data-testid="export-png"]')).toHaveLength(4);
+    expect(w.findAll('[data-testid="export-png"]')).toHaveLength(7);
   });
 
   it('draws a procedure’s result from its report', () => {

@@ -7,8 +7,20 @@ import { describe, expect, it } from 'vitest';
 import type { WireDocument } from '../../shared/api/rpc';
 import { RunFold } from '../../renderer/src/fold/run-fold';
 import { RunWatch } from '../../renderer/src/fold/run-watch';
+import { CODE_RESIDUAL_BINS, YHAT_ERROR_BINS, type ResidualHistograms } from '../../shared/api/figures';
 import { FakeFrames } from './support/fake-frames';
 import { batchDoc, runStream, startDoc, statusDoc, sweepStream } from './support/streams';
+
+/** Histograms with `n` in bin `at` of each. */
+const hist = (n: number, at = 3): ResidualHistograms => ({
+  codeResidual: Array.from({ length: CODE_RESIDUAL_BINS }, (_, i) => (i === at ? n : 0)),
+  yhatError: Array.from({ length: YHAT_ERROR_BINS }, (_, i) => (i === at ? n : 0)),
+});
+
+/** A batch document with a sample of `pairs` and the run's histograms so far. */
+function sampledBatch(runId: number, seq: number, block: number, pairs: [number, number][], residuals: ResidualHistograms): WireDocument {
+  return { ...batchDoc(runId, seq, block), sample: { pairs, ...hist(pairs.length) }, residuals };
+}
 
 describe('RunFold', () => {
   it('folds a run from start to stop: state, progress, rate, ETA, figures, events, summary', () => {
@@ -112,6 +124,81 @@ describe('RunFold', () => {
     expect(v.report.passed).toBeNull();
     expect(v.report.summary.points.map((p) => p.boundary)).toEqual([8, 9, 10]);
     expect(v.series.snrDb).toHaveLength(6); // every batch of every step, on one axis
+  });
+});
+
+describe('RunFold: the sampled MACs and the residual histograms', () => {
+  it('gathers the batches’ sampled MACs into one scatter, and takes the histograms from the newest batch', () => {
+    const fold = new RunFold(1);
+    fold.apply(startDoc(1, 0));
+    expect(fold.snapshot()).toMatchObject({ scatter: [], residuals: null });
+    fold.apply(
+      sampledBatch(
+        1,
+        1,
+        0,
+        [
+          [10, 11],
+          [-4, -3.5],
+        ],
+        hist(100),
+      ),
+    );
+    fold.apply(sampledBatch(1, 2, 1, [[7, 6]], hist(250)));
+    const v = fold.snapshot();
+    expect(v.scatter).toEqual([
+      { x: 10, y: 11 },
+      { x: -4, y: -3.5 },
+      { x: 7, y: 6 },
+    ]);
+    // the histograms count every batch so far: the newest replaces, it is not added
+    expect(v.residuals).toEqual(hist(250));
+  });
+
+  it('counts a batch the engine coalesced away: the next batch’s histograms hold it', () => {
+    const all = new RunFold(1);
+    const skipping = new RunFold(1);
+    const docs = [1, 2, 3, 4].map((b) => sampledBatch(1, b, b - 1, [[b, b]], hist(100 * b)));
+    docs.forEach((d) => all.apply(d));
+    [docs[0]!, docs[3]!].forEach((d) => skipping.apply(d));
+    expect(skipping.snapshot().residuals).toEqual(all.snapshot().residuals);
+  });
+
+  it('adds up a procedure’s child runs’ histograms', () => {
+    const fold = new RunFold(10);
+    fold.apply(startDoc(10, 0, { kind: 'snr-sweep' }));
+    fold.apply(startDoc(11, 1, { parentId: 10 }));
+    fold.apply(sampledBatch(11, 2, 0, [[1, 1]], hist(30, 5)));
+    fold.apply(sampledBatch(11, 3, 1, [[2, 2]], hist(60, 5)));
+    fold.apply(startDoc(12, 4, { parentId: 10 }));
+    fold.apply(sampledBatch(12, 5, 0, [[3, 3]], hist(7, 6)));
+    const r = fold.snapshot().residuals;
+    expect(r?.codeResidual[5]).toBe(60);
+    expect(r?.codeResidual[6]).toBe(7);
+    expect(r?.yhatError.reduce((a, b) => a + b, 0)).toBe(67);
+    expect(fold.snapshot().scatter).toHaveLength(3);
+  });
+
+  it('keeps the scatter bounded over a long run, spread from its first batch to its newest', () => {
+    const fold = new RunFold(1, { scatterPoints: 256 });
+    for (let b = 0; b < 2000; b++) {
+      const pairs = Array.from({ length: 64 }, (_, k): [number, number] => [b * 64 + k, b]);
+      fold.apply(sampledBatch(1, b, b, pairs, hist(b + 1)));
+    }
+    const s = fold.snapshot().scatter;
+    expect(s.length).toBeLessThanOrEqual(256);
+    expect(s.length).toBeGreaterThan(64);
+    expect(s[0]).toEqual({ x: 0, y: 0 });
+    expect(s.at(-1)).toEqual({ x: 2000 * 64 - 1, y: 1999 });
+    // every tenth of the run has its share of the points
+    const tenths = new Set(s.map((p) => Math.floor(p.y / 200)));
+    expect(tenths.size).toBe(10);
+  });
+
+  it('shows a run logged before batches kept samples without a scatter or histograms', () => {
+    const fold = new RunFold(7);
+    for (const d of runStream(7, 3)) fold.apply(d);
+    expect(fold.snapshot()).toMatchObject({ scatter: [], residuals: null, batches: 3 });
   });
 });
 

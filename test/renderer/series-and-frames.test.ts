@@ -27,6 +27,18 @@ describe('BoundedSeries', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual((3 * 100_000) / p.length);
   });
 
+  it('keeps a scatter’s points in the order they came, whatever their x, thinned evenly over that order', () => {
+    const s = new BoundedSeries(64);
+    // points of a scatter: x jumps about; the order they came in is the run's
+    for (let i = 0; i < 10_000; i++) s.push(((i * 7919) % 1000) - 500, i);
+    const p = s.points();
+    expect(p.length).toBeLessThanOrEqual(64);
+    expect(p.every((q, i) => i === 0 || q.y > p[i - 1]!.y)).toBe(true);
+    expect(p.every((q) => q.x === ((q.y * 7919) % 1000) - 500)).toBe(true);
+    expect(p[0]?.y).toBe(0);
+    expect(p.at(-1)?.y).toBe(9999);
+  });
+
   it('leaves out points that are not finite, and refuses a bound too small to mean anything', () => {
     const s = new BoundedSeries(4);
     s.push(1, null);

@@ -1,9 +1,10 @@
 // A run's documents folded into what the screens show: state, progress, rate and ETA (a
 // procedure's step i of n and its sweep ETA), the figures so far, the event log, the child runs
-// of a procedure, and bounded series for the live plots. Plain TypeScript, no Vue: the fold takes
+// of a procedure, bounded series for the live plots, a bounded scatter of the blocks' sampled
+// MACs (exact against measured yhat) and the run's residual histograms. Plain TypeScript, no Vue: the fold takes
 // documents as fast as they come and is read by the view at a bounded frame rate (run-watch.ts).
 import type { StatusState, TerminalState } from '../../../shared/api/documents';
-import type { RailPower, RunFiguresDoc } from '../../../shared/api/figures';
+import type { RailPower, ResidualHistograms, RunFiguresDoc } from '../../../shared/api/figures';
 import type { WireDocument } from '../../../shared/api/rpc';
 import { BoundedSeries, type Point } from './bounded-series';
 import { parseReport, parseRunSummary, type ReportView } from './reports';
@@ -83,6 +84,10 @@ export interface RunView {
   readonly events: readonly RunEvent[];
   readonly children: readonly ChildRunView[];
   readonly series: Readonly<Record<SeriesName, readonly Point[]>>;
+  /** (exact, measured yhat) of the MACs the batches sampled: bounded, spread over the whole run */
+  readonly scatter: readonly Point[];
+  /** the residual histograms over every batch (a procedure: its child runs' added up); null before a batch that has them */
+  readonly residuals: ResidualHistograms | null;
   readonly summary: RunSummaryDoc | null;
   readonly report: ReportView | null;
   /** the last document's sequence number */
@@ -94,9 +99,11 @@ export interface FoldLimits {
   readonly seriesPoints: number;
   /** events kept (the newest) */
   readonly events: number;
+  /** sampled MACs kept for the scatter */
+  readonly scatterPoints: number;
 }
 
-const DEFAULT_LIMITS: FoldLimits = { seriesPoints: 1500, events: 500 };
+const DEFAULT_LIMITS: FoldLimits = { seriesPoints: 1500, events: 500, scatterPoints: 2000 };
 const TERMINAL: readonly string[] = ['completed', 'aborted', 'failed', 'interrupted'] satisfies readonly TerminalState[];
 
 export function isTerminal(state: RunState): boolean {
@@ -129,6 +136,12 @@ export class RunFold {
   private events: RunEvent[] = [];
   private readonly children = new Map<number, ChildState>();
   private readonly series: Record<SeriesName, BoundedSeries>;
+  private readonly scatter: BoundedSeries;
+  /**
+   * each run's histograms as its newest batch gives them: they count every batch so far, so a
+   * batch the engine coalesced away for a slow client is still counted
+   */
+  private readonly residuals = new Map<number, ResidualHistograms>();
   private readonly limits: FoldLimits;
 
   constructor(
@@ -137,6 +150,7 @@ export class RunFold {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     this.series = Object.fromEntries(SERIES.map((s) => [s, new BoundedSeries(this.limits.seriesPoints)])) as Record<SeriesName, BoundedSeries>;
+    this.scatter = new BoundedSeries(this.limits.scatterPoints);
   }
 
   get isEnded(): boolean {
@@ -208,6 +222,8 @@ export class RunFold {
       s.codeResidualMinLsb.push(x, f.codeResidualMin);
       s.codeResidualMaxLsb.push(x, f.codeResidualMax);
     }
+    if (doc.sample) for (const [exact, yhat] of doc.sample.pairs) this.scatter.push(exact, yhat);
+    if (doc.residuals) this.residuals.set(doc.runId, doc.residuals);
     const child = this.children.get(doc.runId);
     if (child) child.vectorsDone = Math.max(child.vectorsDone, doc.firstVector + doc.vectors);
   }
@@ -270,6 +286,8 @@ export class RunFold {
       events: this.events.slice(),
       children: [...this.children.values()].map((c) => ({ ...c })),
       series,
+      scatter: this.scatter.points(),
+      residuals: addUp([...this.residuals.values()]),
       summary: this.stop && kind === 'run' ? parseRunSummary(this.stop.summary) : null,
       report: this.stop && kind ? parseReport(kind, this.stop.summary) : null,
       lastSeq: this.lastSeq,
@@ -279,6 +297,14 @@ export class RunFold {
   private completedFraction(done: number, total: number): number | null {
     return total > 0 ? Math.min(1, done / total) : null;
   }
+}
+
+/** Histograms over the same bins added up; null for none. */
+function addUp(runs: readonly ResidualHistograms[]): ResidualHistograms | null {
+  const [first, ...rest] = runs;
+  if (!first || rest.length === 0) return first ?? null;
+  const add = (pick: (h: ResidualHistograms) => readonly number[]) => pick(first).map((_, i) => runs.reduce((n, h) => n + (pick(h)[i] ?? 0), 0));
+  return { codeResidual: add((h) => h.codeResidual), yhatError: add((h) => h.yhatError) };
 }
 
 /** An empty view of a run, before any of its documents. */
