@@ -38,6 +38,27 @@ let seq = 0;
 const doc = (type: 'start' | 'batch' | 'status' | 'stop', runId = 1): RunDocument => ({ type, runId, seq: seq++ }) as unknown as RunDocument;
 
 describe('a client queue', () => {
+  it('sends a replay’s documents as replay.document, its batches superseded apart from the run’s own', () => {
+    const sink = new FakeSink();
+    const q = new ClientQueue(sink, LIMITS, () => undefined);
+    sink.stalled = true;
+    q.document(doc('start')); // sent: fills the buffer
+    q.replayDocument(7, doc('batch'));
+    q.document(doc('batch'));
+    q.replayDocument(7, doc('batch'));
+    q.replayDocument(8, doc('batch'));
+    q.replayDocument(7, doc('stop'));
+    expect(q.stats).toMatchObject({ pending: 4, coalesced: 1 });
+    sink.drain();
+    const got = sink.sent.slice(1).map((t) => JSON.parse(t) as { method: string; params: { replayId?: number; document: { type: string } } });
+    expect(got.map((m) => `${m.method} ${m.params.replayId ?? '-'} ${m.params.document.type}`)).toEqual([
+      'run.document - batch',
+      'replay.document 7 batch',
+      'replay.document 8 batch',
+      'replay.document 7 stop',
+    ]);
+  });
+
   it('sends at once while the socket has room', () => {
     const sink = new FakeSink();
     const q = new ClientQueue(sink, LIMITS, () => undefined);
