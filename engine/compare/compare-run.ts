@@ -1,7 +1,9 @@
 // One logged run against the model (docs/replay-compare.md): the run's figures from its block
-// summaries first; then one pass over its blocks, streamed, for the residuals, columns, transfer
-// curve, levels, energy and outliers; then a second pass over a sample of blocks for stuck cells;
-// then the findings. Memory stays flat whatever the run's size: one block at a time.
+// summaries first; then one pass over its blocks (a big run's: those its summaries point at and a
+// spread, passVectors of them), streamed, for the residuals, columns, transfer curve, levels,
+// energy and outliers; then a second pass over a sample of blocks for stuck cells; then the
+// findings. Memory stays flat whatever the run's size: one block at a time. A big run is compared
+// in a comparison thread, so the engine's event loop stays free.
 import type { RunComparison } from '../../shared/api/compare';
 import { FieldError } from '../../shared/api/run-options';
 import { brokenColumns, columnOutliers, digitalFindings, stuckCellFindings, thresholdMisfires } from '../../shared/analysis/findings';
@@ -12,15 +14,25 @@ import type { VectorSource } from '../../shared/workload/vector-source';
 import type { BlockSummaryRecord, RunStore, StoredBlock } from '../store/run-store';
 import { readStoredRun, StoredRunError, type StoredRun } from '../store/stored-run';
 import { measuredAdcBits, readBlock, runCalibration, yielder } from '../replay/stored-blocks';
+import { inThread, threadsFor, THREADS_FROM } from './compare-threads';
 
 export interface CompareRunOptions {
   /** vectors the stuck-cell scan reads, blocks spread over the run (default 4096) */
   readonly scanVectors?: number;
   /** outliers listed (default 20) */
   readonly outliers?: number;
+  /**
+   * vectors the first pass (the per-MAC views) reads at most (default 65,536): all of a smaller
+   * run; of a bigger one, the blocks whose summaries show faults or the largest residuals first,
+   * then blocks spread evenly over the run
+   */
+  readonly passVectors?: number;
+  /** where it runs: 'auto' in a comparison thread for runs of THREADS_FROM vectors and more (a store in a file), 'threads' always there, 'here' in the caller's thread */
+  readonly threads?: 'auto' | 'threads' | 'here';
 }
 
 const SCAN_VECTORS = 4096;
+const PASS_VECTORS = 65_536;
 const OUTLIERS = 20;
 const CODE_RANGE = 16;
 
@@ -63,6 +75,18 @@ export function analysisBlock(b: StoredBlock, vectors: VectorSource): AnalysisBl
 }
 
 export async function compareRun(store: RunStore, ref: string | number, options: CompareRunOptions = {}): Promise<RunComparison> {
+  // refused here, naming the field, before any thread starts
+  const { stored, summaries } = comparableRun(store, ref);
+  const where = options.threads ?? 'auto';
+  const vectors = summaries.reduce((t, s) => t + s.vectors, 0);
+  if (where === 'threads' || (where === 'auto' && vectors >= THREADS_FROM && threadsFor(store.path))) {
+    return inThread({ kind: 'run', path: store.path, run: stored.row.id, options: { ...options, threads: 'here' } });
+  }
+  return compareRunHere(store, stored.row.id, options);
+}
+
+/** One run against the model, in this thread (what a comparison thread does). */
+export async function compareRunHere(store: RunStore, ref: string | number, options: CompareRunOptions = {}): Promise<RunComparison> {
   const { stored, summaries } = comparableRun(store, ref);
   const { row, profile, config, weights, vectors } = stored;
   const pause = yielder();
@@ -94,9 +118,9 @@ export async function compareRun(store: RunStore, ref: string | number, options:
     outliers: options.outliers ?? OUTLIERS,
   });
 
-  // pass 1: every block, streamed
-  for (const b of store.blocks(row.id)) {
-    analyzer.addBlock(analysisBlock(b, vectors));
+  // pass 1: every block of a run up to passVectors, else those of its summaries' faults and extremes and a spread
+  for (const s of passBlocks(summaries, options.passVectors ?? PASS_VECTORS, options.outliers ?? OUTLIERS)) {
+    analyzer.addBlock(analysisBlock(readBlock(store, row.id, s), vectors));
     await pause();
   }
   const analysis = analyzer.result();
@@ -162,6 +186,53 @@ export async function compareRun(store: RunStore, ref: string | number, options:
     ],
     scan: { vectors: stuck.vectors, blocks: stuck.blocks },
   };
+}
+
+/**
+ * The first pass's blocks, about `vectors` vectors (all of them in a smaller run), in block order:
+ * blocks whose summaries show a digital mismatch or a level the model did not choose (a fault
+ * shows there) when they are few, up to a quarter; the `outliers` blocks with the largest
+ * |measured - model yhat| in their summaries (the largest outliers of the run are in them: a block
+ * left out has at least that many MACs above its largest), up to half; then blocks spread evenly.
+ */
+export function passBlocks(summaries: readonly BlockSummaryRecord[], vectors: number, outliers: number): BlockSummaryRecord[] {
+  const total = summaries.reduce((s, b) => s + b.vectors, 0);
+  if (total <= vectors) return [...summaries];
+  const taken = new Set<BlockSummaryRecord>();
+  let budget = vectors;
+  const take = (list: readonly BlockSummaryRecord[], limit: number) => {
+    let used = 0;
+    for (const s of list) {
+      if (used + s.vectors > limit) break;
+      if (taken.has(s)) continue;
+      taken.add(s);
+      used += s.vectors;
+    }
+    budget -= used;
+  };
+  const faulty = summaries.filter((s) => s.summary.digitalMismatches > 0 || s.summary.levelAgreements < s.summary.macs);
+  if (faulty.length < summaries.length) take(faulty, vectors / 4);
+  const extreme = (s: BlockSummaryRecord) => Math.max(Math.abs(s.summary.yhatResidualMin), Math.abs(s.summary.yhatResidualMax));
+  take([...summaries].sort((x, y) => extreme(y) - extreme(x)).slice(0, outliers), vectors / 2);
+  spread(summaries, taken, budget);
+  return summaries.filter((s) => taken.has(s));
+}
+
+/** Add blocks spread evenly over the run, about `budget` vectors of them, to `taken`. */
+function spread(summaries: readonly BlockSummaryRecord[], taken: Set<BlockSummaryRecord>, budget: number): void {
+  const rest = summaries.filter((s) => !taken.has(s));
+  const total = rest.reduce((t, s) => t + s.vectors, 0);
+  if (total <= 0 || budget <= 0) return;
+  const share = budget / total;
+  let seen = 0;
+  let picked = 0;
+  for (const s of rest) {
+    seen += s.vectors;
+    if (picked < seen * share) {
+      taken.add(s);
+      picked += s.vectors;
+    }
+  }
 }
 
 /**

@@ -2,16 +2,65 @@
 // against die B, before and after, silicon against a re-scored run. Refused, naming `with`, when
 // the stimuli (vector set) or the weights differ: a vector index means nothing across them.
 // Paired statistics from the block summaries (no blob read); MAC by MAC from both runs' blocks,
-// streamed side by side.
+// read plane by plane and streamed side by side, never the model; a big run's vectors in two
+// stretches, each in a comparison thread (the engine's event loop stays free).
 import type { RunsComparison } from '../../shared/api/compare';
 import { FieldError } from '../../shared/api/run-options';
-import { commonSegments, figuresOf, PairAccumulator, RAILS, segmentDeltas, type YhatReading } from '../../shared/analysis/run-vs-run';
+import { PlanePairAccumulator, type PlanePairState } from '../../shared/analysis/plane-pairs';
+import { commonSegments, figuresOf, RAILS, segmentDeltas, type Segment, type YhatReading } from '../../shared/analysis/run-vs-run';
 import { planeGeometry } from '../../shared/model/geometry';
-import type { RunStore, StoredBlock } from '../store/run-store';
+import type { RunStore } from '../store/run-store';
 import { comparableRun, comparedRun } from './compare-run';
-import { measuredAdcBits, runCalibration, yielder } from '../replay/stored-blocks';
+import { measuredAdcBits, runCalibration } from '../replay/stored-blocks';
+import { inThread, threadCount, threadsFor, THREADS_FROM } from './compare-threads';
+import { pairBlocks } from './pair-blocks';
 
-export async function compareRuns(store: RunStore, refA: string | number, refB: string | number): Promise<RunsComparison> {
+export interface CompareRunsOptions {
+  /**
+   * where the MAC-by-MAC pass runs: 'auto' in comparison threads for runs of THREADS_FROM vectors
+   * and more (when the store is a file), 'threads' always there, 'here' in the caller's thread
+   */
+  readonly threads?: 'auto' | 'threads' | 'here';
+}
+
+type Comparable = ReturnType<typeof comparableRun>;
+
+/** How a run reads its measured values into yhat. */
+function readingOf(store: RunStore, ref: Comparable): YhatReading {
+  return {
+    profile: ref.stored.profile,
+    geometry: planeGeometry(ref.stored.profile),
+    calibration: runCalibration(store, ref.stored.row.id),
+    measuredTop: 2 ** measuredAdcBits(ref.stored.row, ref.stored.profile.adcBits) - 1,
+  };
+}
+
+/** The MAC-by-MAC pass over vectors [from, to), in this thread (what a comparison thread does). */
+export async function pairsHere(store: RunStore, job: { a: number; b: number; from: number; to: number; yhatRange: number }): Promise<PlanePairState> {
+  const a = comparableRun(store, job.a);
+  const b = comparableRun(store, job.b, 'with');
+  const pairs = new PlanePairAccumulator(readingOf(store, a), readingOf(store, b), job.yhatRange);
+  await pairBlocks(store, pairs, { id: job.a, summaries: a.summaries }, { id: job.b, summaries: b.summaries }, job.from, job.to);
+  return pairs.state();
+}
+
+/** Vectors [0, vectors) in `parts` stretches of about equal length, cut where both runs end a block (no block is read twice). */
+function stretches(segments: readonly Segment[], parts: number): [number, number][] {
+  const vectors = segments.at(-1)?.to ?? 0;
+  const out: [number, number][] = [];
+  let from = 0;
+  for (let k = 1; k < parts; k++) {
+    const want = (vectors * k) / parts;
+    const cut = segments.find((s) => s.to >= want && s.to > from && s.to < vectors);
+    if (!cut) break;
+    out.push([from, cut.to]);
+    from = cut.to;
+  }
+  out.push([from, vectors]);
+  return out;
+}
+
+export async function compareRuns(store: RunStore, refA: string | number, refB: string | number, options: CompareRunsOptions = {}): Promise<RunsComparison> {
   const a = comparableRun(store, refA);
   const b = comparableRun(store, refB, 'with');
   const ra = a.stored.row;
@@ -48,13 +97,7 @@ export async function compareRuns(store: RunStore, refA: string | number, refB: 
   const fb = figuresOf(pb, sb);
   const deltas = segmentDeltas(pa, pb, segments, a.summaries, b.summaries);
 
-  // MAC by MAC, both runs' blocks side by side
-  const reading = (ref: typeof a): YhatReading => ({
-    profile: ref.stored.profile,
-    geometry: planeGeometry(ref.stored.profile),
-    calibration: runCalibration(store, ref.stored.row.id),
-    measuredTop: 2 ** measuredAdcBits(ref.stored.row, ref.stored.profile.adcBits) - 1,
-  });
+  // MAC by MAC, both runs' blocks side by side: in comparison threads, each a stretch of the vectors
   const rms = (s: readonly { summary: { macs: number; errorSq: number } }[]) =>
     Math.sqrt(
       s.reduce((t, x) => t + x.summary.errorSq, 0) /
@@ -63,27 +106,14 @@ export async function compareRuns(store: RunStore, refA: string | number, refB: 
           s.reduce((t, x) => t + x.summary.macs, 0),
         ),
     );
-  const pairs = new PairAccumulator(reading(a), reading(b), 6 * Math.max(rms(sa), rms(sb)));
-  const pause = yielder();
-  const blocksB = store.blocks(rb.id);
-  let current: StoredBlock | null = null;
-  for (const ba of store.blocks(ra.id)) {
-    if (ba.firstVector >= vectors) break;
-    let v = ba.firstVector;
-    const end = Math.min(ba.firstVector + ba.vectors, vectors);
-    while (v < end) {
-      while (!current || current.firstVector + current.vectors <= v) {
-        const next = blocksB.next();
-        if (next.done) throw new Error(`run ${rb.id} ends before vector ${v}`);
-        current = next.value;
-      }
-      const to = Math.min(end, current.firstVector + current.vectors);
-      pairs.add(ba, current, v, to);
-      v = to;
-    }
-    await pause();
-  }
-  blocksB.return(undefined);
+  const yhatRange = 6 * Math.max(rms(sa), rms(sb));
+  const pairs = new PlanePairAccumulator(readingOf(store, a), readingOf(store, b), yhatRange);
+  const where = options.threads ?? 'auto';
+  if (where === 'threads' || (where === 'auto' && vectors >= THREADS_FROM && threadsFor(store.path))) {
+    const job = { kind: 'pairs', path: store.path, a: ra.id, b: rb.id, yhatRange } as const;
+    const states = await Promise.all(stretches(segments, threadCount()).map(([from, to]) => inThread({ ...job, from, to })));
+    for (const st of states) pairs.merge(st);
+  } else await pairBlocks(store, pairs, { id: ra.id, summaries: a.summaries }, { id: rb.id, summaries: b.summaries }, 0, vectors);
   const mac = pairs.result();
 
   return {

@@ -2,13 +2,13 @@
 // statistics stand on the block summaries: a segment is a stretch of vectors where both runs end
 // a block, so each run's sums over it are exact, and a delta per segment is one paired sample.
 // MAC by MAC (the first repeat of each vector), the measured yhat, level and every code both
-// runs converted are compared directly, without the model.
+// runs converted are compared directly, without the model (plane-pairs.ts).
 import type { PlaneGeometry } from '../model/geometry';
 import { NOT_ANALOG } from '../model/mac-batch';
 import type { DieProfile } from '../model/profile';
 import type { AdcCalibration, ComparisonSummary } from './compare';
 import { burstEnergyPj, RunFiguresAccumulator, type RunFigures } from './run-figures';
-import { ConfusionAccumulator, HistogramAccumulator, meanStat, Moments, type Histogram, type MeanStat } from './stats';
+import { meanStat, type MeanStat } from './stats';
 
 export interface BlockExtent {
   readonly firstVector: number;
@@ -132,8 +132,8 @@ export interface YhatReading {
   readonly measuredTop: number;
 }
 
-/** The measured yhat of one MAC: D + A * N / L, A from the codes read through the calibration. */
-export function measuredYhat(r: YhatReading, digital: Float64Array, codes: Int16Array, mac: number, output: number): number {
+/** The measured yhat of one MAC from MAC x plane codes: D + A * N / L, A from the codes read through the calibration (the reading plane-pairs.ts does plane by plane). */
+export function measuredYhat(r: YhatReading, digital: ArrayLike<number>, codes: Int16Array, mac: number, output: number): number {
   const { geometry, calibration, profile } = r;
   const planes = geometry.planes;
   const columns = output * profile.weightBits;
@@ -149,72 +149,4 @@ export function measuredYhat(r: YhatReading, digital: Float64Array, codes: Int16
     a += (geometry.planeWeight[p] as number) * code;
   }
   return (digital[mac] as number) + (a * profile.rows) / geometry.adcTop;
-}
-
-export interface PairBlock {
-  readonly firstVector: number;
-  readonly vectors: number;
-  readonly outputs: number;
-  readonly planes: number;
-  readonly digital: Float64Array;
-  readonly level: Uint8Array;
-  readonly codes: Int16Array;
-}
-
-/** MAC by MAC over aligned vectors: yhat of B - yhat of A, levels, and codes per physical column. */
-export class PairAccumulator {
-  private readonly yhat: HistogramAccumulator;
-  private readonly levels: ConfusionAccumulator;
-  private readonly columns: Moments[];
-  private macs = 0;
-
-  constructor(
-    private readonly a: YhatReading,
-    private readonly b: YhatReading,
-    yhatRange: number,
-  ) {
-    const r = yhatRange > 0 ? yhatRange : 1;
-    this.yhat = new HistogramAccumulator(-r, r, 101);
-    this.levels = new ConfusionAccumulator(Math.max(a.profile.levels.length, b.profile.levels.length));
-    this.columns = Array.from({ length: a.profile.outputs * a.profile.weightBits }, () => new Moments());
-  }
-
-  /** Vectors from..to-1, which both blocks hold (their first repeat). */
-  add(ba: PairBlock, bb: PairBlock, from: number, to: number): void {
-    const outputs = ba.outputs;
-    const planes = ba.planes;
-    const bw = this.a.profile.weightBits;
-    // B's codes in A's LSB
-    const scale = this.a.measuredTop / this.b.measuredTop;
-    for (let v = from; v < to; v++) {
-      const ka = v - ba.firstVector;
-      const kb = v - bb.firstVector;
-      for (let m = 0; m < outputs; m++) {
-        const ma = ka * outputs + m;
-        const mb = kb * outputs + m;
-        this.yhat.add(measuredYhat(this.b, bb.digital, bb.codes, mb, m) - measuredYhat(this.a, ba.digital, ba.codes, ma, m));
-        this.levels.add(ba.level[ma] as number, bb.level[mb] as number);
-        for (let p = 0; p < planes; p++) {
-          const ca = ba.codes[ma * planes + p] as number;
-          const cb = bb.codes[mb * planes + p] as number;
-          if (ca === NOT_ANALOG || cb === NOT_ANALOG) continue;
-          (this.columns[m * bw + (p % bw)] as Moments).add(cb * scale - ca);
-        }
-        this.macs++;
-      }
-    }
-  }
-
-  result(): {
-    yhatDifference: Histogram;
-    levels: { macs: number; same: number; confusion: number[][] };
-    columns: { column: number; output: number; weightBit: number; count: number; meanDeltaLsb: number; sdDeltaLsb: number }[];
-  } {
-    const bw = this.a.profile.weightBits;
-    return {
-      yhatDifference: this.yhat.result(),
-      levels: { macs: this.macs, same: this.levels.agreements, confusion: this.levels.matrix() },
-      columns: this.columns.map((c, col) => ({ column: col, output: Math.floor(col / bw), weightBit: col % bw, count: c.n, meanDeltaLsb: c.mean, sdDeltaLsb: c.sd })),
-    };
-  }
 }

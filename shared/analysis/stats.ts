@@ -111,6 +111,22 @@ export class HistogramAccumulator {
     else this.counts[k] = (this.counts[k] as number) + count;
   }
 
+  /** The running moments of every value added (a copy). */
+  momentsOf(): Moments {
+    const m = new Moments();
+    m.merge(this.moments);
+    return m;
+  }
+
+  /** Take in the bins and moments of another histogram of the same bins. */
+  mergeCounts(counts: readonly number[], underflow: number, overflow: number, moments: Moments): void {
+    if (counts.length !== this.bins) throw new RangeError(`a histogram of ${this.bins} bins cannot take in one of ${counts.length}`);
+    for (let k = 0; k < this.bins; k++) this.counts[k] = (this.counts[k] as number) + (counts[k] as number);
+    this.underflow += underflow;
+    this.overflow += overflow;
+    this.moments.merge(moments);
+  }
+
   result(): Histogram {
     const m = this.moments;
     const any = m.n > 0;
@@ -162,6 +178,12 @@ export class ConfusionAccumulator {
     }
     const at = measured * k + reference;
     this.cells[at] = (this.cells[at] as number) + 1;
+  }
+
+  /** Take in another matrix's cells (row-major, as matrix().flat()). */
+  mergeCells(cells: readonly number[]): void {
+    if (cells.length !== this.cells.length) throw new RangeError(`a ${this.classes}-class confusion matrix cannot take in ${cells.length} cells`);
+    for (let k = 0; k < cells.length; k++) this.cells[k] = (this.cells[k] as number) + (cells[k] as number);
   }
 
   matrix(): number[][] {
