@@ -7,7 +7,7 @@ import { loadProfile } from '../files/profile-file';
 import type { ReplayHandle } from '../replay/operations';
 import type { BenchApi, RunHandle } from '../service/bench-api';
 import { writeExportFile } from '../service/exports';
-import { ProfileLibrary } from '../service/profiles';
+import { ProfileLibrary, readProfileFile } from '../service/profiles';
 import type { RunRecords } from '../service/run-records';
 import { importMatrix } from '../service/stimulus-import';
 import { RpcError, type Handlers } from './rpc-dispatch';
@@ -137,7 +137,7 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
     'session.get': () => bench.sessionInfo(),
     'session.set': (p) => bench.setSession(p),
     'profiles.list': () => (bench.folders ? library().list() : []),
-    'profiles.get': (p) => ('name' in p ? library().get({ name: p.name }) : new ProfileLibrary(bench.folders?.profiles ?? '.').get({ path: p.path })),
+    'profiles.get': (p) => ('name' in p ? library().get({ name: p.name }) : readProfileFile(p.path)),
     'profiles.save': (p) => library().save(p.name, p.profile, p.check),
     'calibrations.list': (p) => bench.store.calibrations(p.dieId),
     'stimulus.import': async (p) => importMatrix(folders().imports, p, await profileNamed(p.profile)),

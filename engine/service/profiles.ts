@@ -47,6 +47,25 @@ export function profileFieldError(e: ProfileError, field = 'profile'): FieldErro
   return new FieldError(field === 'profile' ? at : field, issue.replace(/^[^:]*:\s*/, ''));
 }
 
+/** Any profile file on the engine's machine, as its file's fields (all of them). */
+export function readProfileFile(path: string): Promise<{ name: string | null; path: string; profile: ProfileFields }> {
+  return readProfile(resolve(path), null);
+}
+
+async function readProfile(path: string, name: string | null): Promise<{ name: string | null; path: string; profile: ProfileFields }> {
+  const field = name === null ? 'path' : 'name';
+  let profile: DieProfile;
+  try {
+    profile = await loadProfile(path);
+  } catch (e) {
+    if (!(e instanceof ProfileError)) throw e;
+    // a file that is not there is the name's (or path's) fault, as is one that is no profile
+    if (e.issues.some((i) => i.includes('no such file') || i.includes('ENOENT'))) throw new FieldError(field, `no profile at ${path}`);
+    throw new FieldError(field, e.message);
+  }
+  return { name, path, profile: profileFields(profile) };
+}
+
 export class ProfileLibrary {
   constructor(readonly dir: string) {}
 
@@ -69,20 +88,9 @@ export class ProfileLibrary {
       .map((f) => ({ name: f.slice(0, -EXT.length), path: join(resolve(this.dir), f) }));
   }
 
-  /** A saved profile by name, or any profile file by path, as its file's fields (all of them). */
-  async get(which: { name: string } | { path: string }): Promise<{ name: string | null; path: string; profile: ProfileFields }> {
-    const name = 'name' in which ? which.name : null;
-    const path = 'name' in which ? this.pathOf(which.name) : resolve(which.path);
-    let profile: DieProfile;
-    try {
-      profile = await loadProfile(path);
-    } catch (e) {
-      if (!(e instanceof ProfileError)) throw e;
-      // a file that is not there is the name's (or path's) fault; a bad one, its field's
-      if (e.issues.some((i) => i.includes('no such file') || i.includes('ENOENT'))) throw new FieldError(name === null ? 'path' : 'name', `no profile at ${path}`);
-      throw new FieldError(name === null ? 'path' : 'name', e.message);
-    }
-    return { name, path, profile: profileFields(profile) };
+  /** A saved profile, as its file's fields (all of them). */
+  get(which: { name: string }): Promise<{ name: string | null; path: string; profile: ProfileFields }> {
+    return readProfile(this.pathOf(which.name), which.name);
   }
 
   /** Check `fields` as a run would load them; unless `check`, save them under `name`. */
