@@ -2,11 +2,15 @@
 // A board lost mid-run in the run's status, on virtual time: shown at once with the seconds left
 // of the engine's wait (counted down from the disconnect event's time), then as resumed, or as the
 // run's end (interrupted); a run read back from the store says the same.
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import ConnectionBanner from '../../renderer/src/components/ConnectionBanner.vue';
 import RunStatus from '../../renderer/src/components/RunStatus.vue';
 import { boardLink, DEFAULT_RESUME_WITHIN_MS, secondsLeft } from '../../renderer/src/composables/resume-countdown';
 import { RunFold } from '../../renderer/src/fold/run-fold';
+import { setConnectionDeps, useConnectionStore } from '../../renderer/src/stores/connection';
+import { FakeEngine } from './support/fake-engine';
 import { batchDoc, startDoc, statusDoc, stopDoc } from './support/streams';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
@@ -27,7 +31,10 @@ function lostAt10s(): RunFold {
 const props = (fold: RunFold) => ({ view: fold.snapshot(), canPause: false, canResume: false, live: true, confirmingAbort: false, controlError: null });
 
 beforeEach(() => vi.useFakeTimers({ now: T0 + 10_000 }));
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  setConnectionDeps(null);
+});
 
 describe('the resume countdown', () => {
   it('counts down from the disconnect to the end of the engine’s wait', async () => {
@@ -99,5 +106,33 @@ describe('secondsLeft', () => {
     expect(secondsLeft(10_000, 12_000, 10_000)).toBe(0);
     // a page clock behind the engine's: never more than the wait
     expect(secondsLeft(10_000, -60_000, 10_000)).toBe(10);
+  });
+});
+
+describe('the engine connection lost', () => {
+  it('is shown at once, with the seconds to the client’s next try, until it is back', async () => {
+    setActivePinia(createPinia());
+    const engine = new FakeEngine();
+    engine.install();
+    const conn = useConnectionStore();
+    await conn.connect();
+    const w = mount(ConnectionBanner);
+    // the engine goes away: each try is refused, and the client waits longer before the next
+    engine.refuse = true;
+    engine.sockets[0]?.close();
+    await flushPromises();
+    expect(w.find('[data-testid="connection-lost"]').exists()).toBe(true);
+    await vi.advanceTimersByTimeAsync(250 + 500 + 1000 + 2000 + 10);
+    expect(conn.attempt).toBe(5);
+    const retry = () => w.find('[data-testid="connection-retry-in"]');
+    expect(retry().text()).toBe('Next try in 4 s.');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(retry().attributes('data-seconds')).toBe('3');
+    // back
+    engine.refuse = false;
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(conn.state).toBe('open');
+    expect(w.find('[data-testid="connection-lost"]').exists()).toBe(false);
+    w.unmount();
   });
 });

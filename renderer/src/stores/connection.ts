@@ -52,6 +52,8 @@ export const useConnectionStore = defineStore('connection', () => {
   const state = ref<ConnectionState | 'idle'>('idle');
   const problem = ref<ConnectionProblem | null>(null);
   const attempt = ref(0);
+  /** reconnecting: when the client tries next (Date.now ms) */
+  const nextAttemptAt = ref<number | null>(null);
   const address = shallowRef<EngineAddress | null>(null);
   const current = shallowRef<EngineClient | null>(null);
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -76,6 +78,7 @@ export const useConnectionStore = defineStore('connection', () => {
       if (current.value !== c) return;
       state.value = s.state;
       attempt.value = s.attempt;
+      nextAttemptAt.value = s.nextAttemptAt;
       if (s.state === 'open') problem.value = null;
       else if (s.state === 'reconnecting')
         problem.value = {
@@ -117,5 +120,5 @@ export const useConnectionStore = defineStore('connection', () => {
     state.value = 'closed';
   }
 
-  return { state, problem, attempt, address, isOpen, client, connect, disconnect };
+  return { state, problem, attempt, nextAttemptAt, address, isOpen, client, connect, disconnect };
 });
