@@ -69,6 +69,7 @@ describe('Session and Configure from the UI', { timeout: 180_000 }, () => {
     await screens(page, 'bench-session');
 
     await smallGeneratedRun(400);
+    expect(await page.getByTestId('run-session').innerText()).toContain('A. Jones · bench lab 2');
     const runId = await runToEnd();
     const row = await api.call('runs.get', { run: runId });
     expect(row.sessionId).not.toBeNull();
