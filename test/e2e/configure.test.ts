@@ -1,7 +1,7 @@
 // Session and Configure from the UI, on the real engine and the simulated board: a session set
 // on the Bench screen is the one the next run is logged under; a die profile edited, refused by
-// its field, fixed, saved and run with; CSV stimulus and weights imported (a bad file refused by
-// its file and line) and run on; a calibration record picked and applied; a fault of the
+// its field, fixed, saved and run with; CSV stimulus and NPY weights imported (a bad file refused
+// by its file and line) and run on; a calibration record picked and applied; a fault of the
 // simulated board set on the Bench screen and seen in the run's events.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineClient } from '../../shared/api/client';
+import { formatNpy } from '../../shared/io/npy';
 import { apiClient, launchChromium, openPage, screens, startEngine, type Engine } from './app';
 
 describe('Session and Configure from the UI', { timeout: 180_000 }, () => {
@@ -119,14 +120,16 @@ describe('Session and Configure from the UI', { timeout: 180_000 }, () => {
     expect((row.config.profile as { adcBits: number }).adcBits).toBe(7);
   });
 
-  it('imports CSV stimulus and weights (a bad file refused by its file and line) and runs on them', async () => {
+  it('imports CSV stimulus and NPY weights (a bad file refused by its file and line) and runs on them', async () => {
     const bad = join(dir, 'bad-vectors.csv');
     writeFileSync(bad, `${Array(256).fill(1).join(',')}\n${Array(256).fill(2).join(',')}\n${Array(255).fill(3).join(',')},x\n`);
     const vectors = join(dir, 'vectors.csv');
     const rows = 37;
     writeFileSync(vectors, Array.from({ length: rows }, (_, t) => Array.from({ length: 256 }, (_, n) => (t * 31 + n * 7) % 256).join(',')).join('\n') + '\n');
-    const weights = join(dir, 'weights.csv');
-    writeFileSync(weights, Array.from({ length: 256 }, (_, n) => Array.from({ length: 8 }, (_, m) => ((n * 13 + m * 29) % 255) - 127).join(',')).join('\n') + '\n');
+    // the weights as NumPy writes them (int32, C order)
+    const weights = join(dir, 'weights.npy');
+    const w = Int32Array.from({ length: 256 * 8 }, (_, k) => ((Math.floor(k / 8) * 13 + (k % 8) * 29) % 255) - 127);
+    writeFileSync(weights, formatNpy({ rows: 256, cols: 8, data: w }));
 
     await page.getByTestId('nav-run').click();
     await page.getByTestId('stimulus-imported').check();
@@ -142,7 +145,7 @@ describe('Session and Configure from the UI', { timeout: 180_000 }, () => {
     expect(await fieldError('vectorsFile').count()).toBe(0);
     await page.getByTestId('import-weights-file').setInputFiles(weights);
     await page.getByTestId('import-weights-shape').waitFor();
-    expect(await page.getByTestId('import-weights-shape').innerText()).toContain('256 rows × 8 columns');
+    expect(await page.getByTestId('import-weights-shape').innerText()).toBe('weights.npy: 256 rows × 8 columns');
 
     const runId = await runToEnd();
     const row = await api.call('runs.get', { run: runId });
