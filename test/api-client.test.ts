@@ -1,7 +1,7 @@
 // The typed API client (shared/api/client.ts) against the real engine server, with the ws
 // package's WebSocket as its socket: typed calls, errors with their field, a run's documents to
 // its subscriber, a procedure's child runs to the procedure's subscriber, a lost connection taken
-// up again from the last sequence number seen, and a refused token.
+// up again from the last sequence number seen, a replay watched, and a refused token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLIENT_ERRORS, EngineClient, RpcClientError, type ConnectionStatus, type SocketLike } from '../shared/api/client';
@@ -147,6 +147,32 @@ describe('EngineClient against the engine server', () => {
     const emitted = s.bench.live(runId)?.documents.since(0) ?? [];
     const kept = (list: readonly { type: string; seq: number }[]) => list.filter((d) => d.type !== 'batch').map((d) => d.seq);
     expect(kept(docs)).toEqual(kept(emitted));
+    client.close();
+  });
+
+  it('gives a replay’s documents to its watch, and ends the watch when the connection is lost', async () => {
+    const { client, opened } = await connected();
+    const { runId } = await client.call('run.start', SMALL_RUN);
+    const live: WireDocument[] = [];
+    client.subscribe(runId, (d) => live.push(d));
+    await until(live, isStopOf(runId), client);
+
+    const docs: WireDocument[] = [];
+    const { started, watch } = await client.startReplay({ run: runId, speed: null }, (d) => docs.push(d));
+    expect(started).toMatchObject({ runId });
+    await until(docs, isStopOf(runId), client);
+    expect(watch.ended).toBe(true);
+    const stored = (await client.call('run.read', { runId })).documents;
+    expect(docs.filter((d) => d.type !== 'status').map((d) => d.type)).toEqual(stored.map((d) => d.type));
+
+    // a slow replay, cut off with its connection: it ended with it, on the engine too
+    const slow: WireDocument[] = [];
+    const cut = await client.startReplay({ run: runId, speed: 0.01 }, (d) => slow.push(d));
+    await until(slow, (d) => d.length > 0, client);
+    expect(cut.watch.ended).toBe(false);
+    opened[0]!.terminate();
+    await until(slow, () => cut.watch.ended, client);
+    await until(slow, () => s.server.clients().every((k) => !k.replays.includes(cut.started.replayId)), client);
     client.close();
   });
 
