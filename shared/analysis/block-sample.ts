@@ -66,27 +66,12 @@ export function blockSample(
   const bw = profile.weightBits;
   const modelMacs = model.exact.length;
   const macs = measured.count * outputs;
-  const code = new Float64Array(CODE_RESIDUAL_BINS);
   const error = new Float64Array(YHAT_ERROR_BINS);
-  const codes = measured.codes;
-  for (let mac = 0; mac < macs; mac++) {
-    const ref = mac % modelMacs;
-    count(error, yhatErrorBin((yhat[mac] as number) - (model.exact[ref] as number)));
-    const at = mac * planes;
-    const refAt = ref * planes;
-    for (let p = 0; p < planes; p++) {
-      const raw = codes[at + p] as number;
-      if (raw === NOT_ANALOG) continue;
-      const ideal = modelCodes[refAt + p] as number;
-      if (ideal === NOT_ANALOG) continue;
-      if (calibration) {
-        const col = (mac % outputs) * bw + (geometry.weightBit[p] as number);
-        count(code, codeResidualBin((raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number) - ideal));
-      } else {
-        count(code, codeResidualBin(raw - ideal));
-      }
-    }
-  }
+  for (let mac = 0; mac < macs; mac++) count(error, yhatErrorBin((yhat[mac] as number) - (model.exact[mac % modelMacs] as number)));
+  const conversions = macs * planes;
+  const code = calibration
+    ? calibratedCodeResiduals(geometry, bw, outputs, planes, modelCodes, measured.codes, conversions, calibration)
+    : codeResiduals(modelCodes, measured.codes, conversions);
   const pairs: [number, number][] = [];
   for (const mac of samplePicks(macs, outputs)) {
     // + 0: no -0, which JSON (the store, the wire) would give back as 0
@@ -95,6 +80,46 @@ export function blockSample(
     if (Number.isFinite(x) && Number.isFinite(y)) pairs.push([x, y]);
   }
   return { pairs, codeResidual: Array.from(code), yhatError: Array.from(error) };
+}
+
+/** Raw codes: integer residuals, so the bin is the residual clamped (the loop every block of every run takes, kept tight). */
+function codeResiduals(modelCodes: Int16Array, codes: Int16Array, conversions: number): Float64Array {
+  const bins = new Float64Array(CODE_RESIDUAL_BINS);
+  const top = CODE_RESIDUAL_BINS - 1;
+  const n = modelCodes.length;
+  for (let k = 0, ref = 0; k < conversions; k++, ref = ref + 1 === n ? 0 : ref + 1) {
+    const raw = codes[k] as number;
+    const ideal = modelCodes[ref] as number;
+    if (raw === NOT_ANALOG || ideal === NOT_ANALOG) continue;
+    const at = raw - ideal + CODE_RESIDUAL_SPAN + 1;
+    const bin = at < 0 ? 0 : at > top ? top : at;
+    bins[bin] = (bins[bin] as number) + 1;
+  }
+  return bins;
+}
+
+/** Codes read through a per-column calibration, as compare.ts reads them: real residuals, rounded half up. */
+function calibratedCodeResiduals(
+  geometry: PlaneGeometry,
+  bw: number,
+  outputs: number,
+  planes: number,
+  modelCodes: Int16Array,
+  codes: Int16Array,
+  conversions: number,
+  calibration: AdcCalibration,
+): Float64Array {
+  const bins = new Float64Array(CODE_RESIDUAL_BINS);
+  const n = modelCodes.length;
+  for (let k = 0; k < conversions; k++) {
+    const raw = codes[k] as number;
+    const ideal = modelCodes[k % n] as number;
+    if (raw === NOT_ANALOG || ideal === NOT_ANALOG) continue;
+    const p = k % planes;
+    const col = (Math.floor(k / planes) % outputs) * bw + (geometry.weightBit[p] as number);
+    count(bins, codeResidualBin((raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number) - ideal));
+  }
+  return bins;
 }
 
 /** The residual histograms of a run so far: its blocks' counts added up (blocks without a sample, logged before them, add nothing). */

@@ -82,6 +82,15 @@ describe('a block’s live sample', () => {
             if (c !== NOT_ANALOG && ideal !== NOT_ANALOG && c === ideal) exact++;
           });
           expect(s.codeResidual[CODE_RESIDUAL_BINS >> 1]).toBe(exact);
+          // every conversion in the bin of its residual; and through an identity calibration (the other path), the same
+          const bins = new Array<number>(CODE_RESIDUAL_BINS).fill(0);
+          measured.codes.forEach((c, k) => {
+            const ideal = codes[k % codes.length] as number;
+            if (c !== NOT_ANALOG && ideal !== NOT_ANALOG) bins[codeResidualBin(c - ideal)]++;
+          });
+          expect(s.codeResidual).toEqual(bins);
+          const identity = { gain: new Float64Array(columns).fill(1), offsetLsb: new Float64Array(columns) };
+          expect(blockSample(p, model.geometry, batch, measured, cmp.yhat, identity).codeResidual).toEqual(bins);
         }
 
         const picks = samplePicks(cmp.macs, p.outputs);
