@@ -187,5 +187,7 @@ describe('the profile picker', () => {
     await w.find('select').setValue('/srv/profiles/die17.json');
     await w.find('select').setValue('');
     expect(w.emitted('update:modelValue')).toEqual([['/srv/profiles/die17.json'], [undefined]]);
+    await w.setProps({ defaultLabel: 'the run’s own' });
+    expect(w.find('option').text()).toBe('the run’s own');
   });
 });
