@@ -1,8 +1,10 @@
-// npm run bench -- export: a large simulated run exported to Parquet, against reading the same run
-// from SQLite alone (store.blocks, every measured value decoded) in the same process, rounds
-// interleaved; the file's size against the run's bytes in the store (SQLite pages, dbstat); the
-// memory the export holds; CSV and JSON Lines once, and two other row-group sizes (docs/benchmarks.md).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// npm run bench -- export [--vectors N] [--db FILE]: a large simulated run exported to Parquet
+// (blocks encoded in threads, and in this thread alone), against reading the same run from SQLite
+// alone (store.blocks, every measured value decoded) in the same process, rounds interleaved; the
+// file's size against the run's bytes in the store (SQLite pages, dbstat); the memory the export
+// holds; CSV and JSON Lines once, and two other row-group sizes (docs/benchmarks.md). --db keeps the
+// run in FILE (made there when FILE does not exist, else its last run is read), to measure again.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -16,6 +18,22 @@ import { openRunStore } from '../engine/store/store';
 import { median, report } from './report';
 
 const ROUNDS = 3;
+
+// bench/main.mts takes every argument for a benchmark's name: the options are taken out of argv
+// here, when main imports this module, before it reads them.
+function takeOption(name: string): string | null {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return null;
+  const value = process.argv[i + 1] ?? '';
+  process.argv.splice(i, 2);
+  return value;
+}
+const VECTORS = Number(takeOption('--vectors') ?? 200_000);
+if (!(Number.isInteger(VECTORS) && VECTORS >= 1000)) {
+  console.error('export: --vectors takes a whole number of vectors, at least 1000');
+  process.exit(2);
+}
+const KEEP_DB = takeOption('--db');
 /** A row as typed arrays: 7 int32 columns, 3 doubles, 2 level bytes and 64 int16 codes (default profile). */
 const ROW_BYTES = 7 * 4 + 3 * 8 + 2 + 64 * 2;
 
@@ -47,20 +65,30 @@ const inUse = () => {
   return m.heapUsed + m.arrayBuffers;
 };
 
-export async function benchExport(vectors = 200_000): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'osa-bench-export-'));
-  const dbPath = join(dir, 'run.db');
+/** A completed simulated run of `vectors` relu vectors in osa mode in the store at `dbPath`. */
+async function makeRun(dbPath: string, vectors: number): Promise<void> {
   const made = performance.now();
   const bench = new Bench({ dbPath, clock: systemClock, session: { operator: 'bench', bench: 'export', ambientC: null, notes: null } });
   const handle = await bench.startRun({ board: 'sim', workload: { kind: 'relu', vectors, seed: 1 }, mode: 'osa' });
   const summary = await handle.done;
   await bench.close();
   console.log(`made a ${vectors}-vector run in ${((performance.now() - made) / 1000).toFixed(1)} s (${summary.state})`);
+}
+
+export async function benchExport(wanted = VECTORS): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'osa-bench-export-'));
+  const dbPath = KEEP_DB ?? join(dir, 'run.db');
+  if (!existsSync(dbPath)) await makeRun(dbPath, wanted);
 
   const { store } = openRunStore(dbPath);
   store.db.pragma('wal_checkpoint(TRUNCATE)');
-  const runId = handle.runId;
-  const macs = vectors * summary.outputs;
+  const run = store.listRuns(1)[0];
+  if (!run) throw new Error(`no run in ${dbPath}`);
+  const runId = run.id;
+  const last = store.blockSummaries(runId).at(-1);
+  const vectors = last ? last.firstVector + last.vectors : 0;
+  const macs = vectors * (last?.outputs ?? 0);
+  if (vectors !== wanted) console.log(`${dbPath} holds a run of ${vectors} vectors: measuring that one`);
   const results = pages(store.db, ['result_blocks', 'power']);
   const wire = pages(store.db, ['wire_log']);
   const sets = pages(store.db, ['vector_set_chunks', 'vector_sets', 'weight_sets']);
@@ -81,8 +109,10 @@ export async function benchExport(vectors = 200_000): Promise<void> {
   const tRead: number[] = [];
   const tModel: number[] = [];
   const tParquet: number[] = [];
+  const tInline: number[] = [];
   const cpuRatios: number[] = [];
   const tParquetCpu: number[] = [];
+  const tInlineCpu: number[] = [];
   read(); // warm: the first pass also brings the file into the page cache
   for (let r = 0; r < ROUNDS; r++) {
     tRead.push(await seconds(read));
@@ -91,9 +121,12 @@ export async function benchExport(vectors = 200_000): Promise<void> {
     tParquet.push(await seconds(() => exportRun(store, runId, out, { format: 'parquet' })));
     cpuRatios.push(readCpu / lastCpu);
     tParquetCpu.push(lastCpu);
+    tInline.push(await seconds(() => exportRun(store, runId, out, { format: 'parquet', parquet: { workers: 0 } })));
+    tInlineCpu.push(lastCpu);
   }
   const parquetBytes = statSync(out).size;
   const ratios = tParquet.map((t, r) => (tRead[r] as number) / t);
+  const inlineRatios = tInline.map((t, r) => (tRead[r] as number) / t);
 
   // memory the export holds, sampled at every chunk it hands to the file: flat over the run if it holds one row group
   const samples: { bytes: number; inUse: number }[] = [];
@@ -129,6 +162,7 @@ export async function benchExport(vectors = 200_000): Promise<void> {
     groups.push({ rowGroupRows, rate: vectors / t, cpuRate: vectors / lastCpu, bytes: statSync(path).size });
   }
   store.close();
+  rmSync(join(dir, 'run.parquet'), { force: true });
   rmSync(dir, { recursive: true, force: true });
 
   const vps = (t: number) => vectors / t;
@@ -144,10 +178,12 @@ export async function benchExport(vectors = 200_000): Promise<void> {
     [
       'Parquet export, vectors/s',
       vps(median(tParquet)),
-      `best ${Math.round(vps(Math.min(...tParquet)))}; GZIP level ${PARQUET_DEFAULTS.gzipLevel}, row groups of ${def} rows`,
+      `best ${Math.round(vps(Math.min(...tParquet)))}; ${PARQUET_DEFAULTS.workers} encoder threads; GZIP level ${PARQUET_DEFAULTS.gzipLevel}, row groups of ${def} rows at most`,
     ],
     ['Parquet export speed / read speed', median(ratios), `per round: ${ratios.map((x) => x.toFixed(3)).join(', ')} (target >= 1)`],
-    ['the same in CPU time', median(cpuRatios), `per round: ${cpuRatios.map((x) => x.toFixed(3)).join(', ')}`],
+    ['the same in CPU time (all threads)', median(cpuRatios), `per round: ${cpuRatios.map((x) => x.toFixed(3)).join(', ')}`],
+    ['Parquet export in this thread alone, vectors/s', vps(median(tInline)), `${Math.round(vectors / median(tInlineCpu))} vectors per CPU second`],
+    ['  its speed / read speed', median(inlineRatios), `per round: ${inlineRatios.map((x) => x.toFixed(3)).join(', ')}`],
     ['Parquet file (MB)', mb(parquetBytes), `${(parquetBytes / macs).toFixed(1)} bytes per MAC, ${(parquetBytes / vectors).toFixed(0)} per vector`],
     [
       "the run's bytes in the store (MB)",
@@ -167,7 +203,7 @@ export async function benchExport(vectors = 200_000): Promise<void> {
     ],
     ['CSV export, vectors/s', vps(tCsv), `one round; ${mb(csvBytes).toFixed(0)} MB`],
     ['JSON Lines export, vectors/s', vps(tJson), `one round; ${mb(jsonBytes).toFixed(0)} MB`],
-    ['Parquet export, vectors per CPU second', vectors / median(tParquetCpu), `row groups of ${def} rows`],
+    ['Parquet export, vectors per CPU second', vectors / median(tParquetCpu), `row groups of ${def} rows at most, all threads`],
     ...groups.map(({ rowGroupRows, rate, cpuRate, bytes }): [string, number, string] => [
       `Parquet, row groups of ${rowGroupRows} rows, vectors/s`,
       rate,

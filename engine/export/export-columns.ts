@@ -68,8 +68,12 @@ export interface ExportRows {
   readonly codes: Int16Array;
 }
 
-/** A block's MACs as rows: MAC i is record i / outputs (vector first + record mod vectors, repeat record / vectors), output i mod outputs. */
-export function blockRows(run: ExportRun, b: BlockWithModel): ExportRows {
+/** Where each MAC of a block sits: MAC i is record i / outputs (vector first + record mod vectors, repeat record / vectors), output i mod outputs. */
+export function macIndices(b: { readonly digital: ArrayLike<number>; readonly outputs: number; readonly vectors: number; readonly firstVector: number }): {
+  vector: Int32Array;
+  repeat: Int32Array;
+  output: Int32Array;
+} {
   const n = b.digital.length;
   const vector = new Int32Array(n);
   const repeat = new Int32Array(n);
@@ -85,14 +89,17 @@ export function blockRows(run: ExportRun, b: BlockWithModel): ExportRows {
       output[i] = m;
     }
   }
+  return { vector, repeat, output };
+}
+
+/** A block's MACs as rows, in the store's order. */
+export function blockRows(run: ExportRun, b: BlockWithModel): ExportRows {
   return {
     run,
     block: b.block,
-    length: n,
+    length: b.digital.length,
     planes: b.planes,
-    vector,
-    repeat,
-    output,
+    ...macIndices(b),
     level: b.level,
     digital: b.digital,
     saliency: b.saliency,

@@ -9,7 +9,10 @@ import { csvField, csvHeader, csvLines } from './csv-format';
 import { blockRows, exportColumns } from './export-columns';
 import { exportBlocks, exportSource, type ExportSource } from './export-source';
 import { jsonBlockLine } from './json-format';
-import { ParquetExport, type ParquetTuning } from './parquet-format';
+import { encodeBlock, PARQUET_DEFAULTS, parquetPlan, ParquetAssembler, type ParquetTuning } from './parquet-format';
+import { encodeInThreads } from './parquet-pool';
+import { RunBlocks } from './export-blocks';
+import { StoredRunError } from '../store/stored-run';
 import { EXPORT_FORMATS, type ExportFormat } from './formats';
 import { exportHeader, runHeaders } from './run-header';
 
@@ -19,7 +22,7 @@ export interface ExportOptions {
   readonly format: ExportFormat;
   /** the clock of the export header's `exportedAt` */
   readonly now?: () => Date;
-  readonly parquet?: ParquetTuning;
+  readonly parquet?: Partial<ParquetTuning>;
 }
 
 export interface ExportResult {
@@ -99,11 +102,47 @@ async function writeExport(store: RunStore, source: ExportSource, sink: ByteSink
         { key: 'osa-bench.export', value: JSON.stringify(header) },
         { key: 'osa-bench.runs', value: JSON.stringify(runs) },
       ];
-      const parquet = new ParquetExport(sink, source, metadata, `${appVersionOf()} (hyparquet-writer)`, options.parquet);
-      await eachBlock((block, run) => parquet.add(block, run));
-      await parquet.finish();
+      ({ blocks, rows } = await writeParquet(store, source, sink, metadata, { ...PARQUET_DEFAULTS, ...options.parquet }));
       break;
     }
   }
   return { format: options.format, run: source.root.guid, runs: source.runs.length, blocks, rows, bytes: sink.bytes };
+}
+
+/** A run's stored run (sets, profile, configuration), read now: a run that cannot be read back is a FieldError on 'run'. */
+function runBlocks(store: RunStore, runId: number): RunBlocks {
+  try {
+    return new RunBlocks(store, runId);
+  } catch (e) {
+    throw e instanceof StoredRunError ? new FieldError('run', e.message) : e;
+  }
+}
+
+/** The Parquet file: blocks encoded in threads when the export is large enough to pay for starting them, else here. */
+async function writeParquet(
+  store: RunStore,
+  source: ExportSource,
+  sink: ByteSink,
+  metadata: { key: string; value: string }[],
+  tuning: ParquetTuning,
+): Promise<{ blocks: number; rows: number }> {
+  const plan = parquetPlan(source, tuning);
+  const parquet = new ParquetAssembler(sink, plan, metadata, `${appVersionOf()} (hyparquet-writer)`);
+  const readers = source.runs.map((r) => runBlocks(store, r.row.id));
+  let blocks = 0;
+  const take = async (e: Parameters<ParquetAssembler['add']>[0]) => {
+    await parquet.add(e);
+    blocks++;
+  };
+  const threads = source.macs >= tuning.workerMinMacs && store.path !== ':memory:' ? tuning.workers : 0;
+  if (threads > 0) {
+    const jobs = source.runs.flatMap((r, run) => store.blockSummaries(r.row.id).map((summary) => ({ run, summary })));
+    await encodeInThreads({ path: store.path, plan, runIds: source.runs.map((r) => r.row.id) }, threads, jobs, take);
+  } else {
+    for (let run = 0; run < source.runs.length; run++) {
+      for (const s of store.blockSummaries(source.runs[run]!.row.id)) await take(encodeBlock(plan, readers[run]!.read(s), run));
+    }
+  }
+  await parquet.finish();
+  return { blocks, rows: parquet.rows };
 }

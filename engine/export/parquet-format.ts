@@ -1,30 +1,61 @@
-// Parquet output of an export through hyparquet-writer's ParquetWriter, row group by row group:
-// rows gather in one fixed-size group (typed arrays), the group is encoded and handed to the sink,
-// and the writer waits for the sink before taking more, so memory holds one group whatever the
-// run's length. Compressed with GZIP (native zlib; Node 20 has no zstd). The provenance goes
-// into the file's key-value metadata (docs/export.md).
+// Parquet output of an export through hyparquet-writer (docs/export.md). Each stored block is
+// encoded on its own, as row groups of at most `rowGroupRows` rows, into bytes that start at
+// offset 0 (encodeBlock), so blocks can be encoded in worker threads in parallel
+// (parquet-pool.ts); ParquetAssembler then appends them to the sink in order, moves their
+// column-chunk offsets to where they land in the file, and hyparquet-writer's ParquetWriter
+// writes the footer. Memory holds the blocks in flight, whatever the run's length. Compressed
+// with GZIP (native zlib; Node 20 has no zstd); the provenance goes into the key-value metadata.
 import { gzipSync } from 'node:zlib';
+import type { RowGroup } from 'hyparquet';
 import { ByteWriter, ParquetWriter, type ColumnSource, type KeyValue, type SchemaElement, type Writer } from 'hyparquet-writer';
-import { exportColumns, sumsFitInt32, type ExportColumn, type ExportRows } from './export-columns';
+import type { BlockWithModel } from '../store/block-reader';
+import { writeCodeChunk, type Compress } from './code-chunks';
+import { codeColumn, exportColumns, macIndices, sumsFitInt32, type ExportColumn } from './export-columns';
 import type { ExportSource } from './export-source';
 import type { ByteSink } from './byte-sink';
 
-/** How the file is laid out: rows per row group, and the GZIP level. */
+/** How the file is laid out and made: rows per row group, the GZIP level, threads encoding blocks. */
 export interface ParquetTuning {
   readonly rowGroupRows: number;
   readonly gzipLevel: number;
+  /** worker threads encoding blocks in parallel; 0: in the caller's thread */
+  readonly workers: number;
+  /** exports of fewer MACs are encoded in the caller's thread: starting threads would cost more */
+  readonly workerMinMacs: number;
 }
 
 /**
  * 12,288 rows (1,536 vectors of 8 outputs) per row group. hyparquet-writer makes each column's
  * definition levels with `new Array(rows)`, which V8 turns into a slow dictionary-mode array from
  * about 16,380 elements up: groups past that encode 2.5 times slower (docs/benchmarks.md, export).
- * Level 1: level 6 is about 3 % smaller and twice as slow.
+ * Level 1: level 6 is about 3 % smaller and twice as slow. Two threads: the machine's two cores.
  */
-export const PARQUET_DEFAULTS: ParquetTuning = { rowGroupRows: 12288, gzipLevel: 1 };
+export const PARQUET_DEFAULTS: ParquetTuning = { rowGroupRows: 12288, gzipLevel: 1, workers: 2, workerMinMacs: 200_000 };
 
 /** Columns whose min and max go into the file: what a reader filters runs, dies and vectors by. */
 const WITH_STATISTICS = new Set(['run_guid', 'die_id', 'block', 'vector']);
+
+/** What every block's encoder needs to know of the export: the same in each thread. */
+export interface ParquetPlan {
+  readonly planes: number;
+  readonly wideSums: boolean;
+  /** per run of the source, by index */
+  readonly guids: readonly string[];
+  readonly dies: readonly string[];
+  readonly rowGroupRows: number;
+  readonly gzipLevel: number;
+}
+
+export function parquetPlan(source: ExportSource, tuning: ParquetTuning): ParquetPlan {
+  return {
+    planes: source.planes,
+    wideSums: !source.runs.every((r) => sumsFitInt32(r.profile)),
+    guids: source.runs.map((r) => r.row.guid),
+    dies: source.runs.map((r) => r.dieId),
+    rowGroupRows: tuning.rowGroupRows,
+    gzipLevel: tuning.gzipLevel,
+  };
+}
 
 function schemaOf(columns: readonly ExportColumn[], wideSums: boolean): SchemaElement[] {
   const element = (c: ExportColumn): SchemaElement => {
@@ -47,12 +78,127 @@ function schemaOf(columns: readonly ExportColumn[], wideSums: boolean): SchemaEl
   return [{ name: 'root', num_children: columns.length }, ...columns.map(element)];
 }
 
+const gzipOf =
+  (level: number): Compress =>
+  (bytes) =>
+    gzipSync(bytes, { level });
+
 /**
- * hyparquet-writer's byte writer, handing each row group's bytes to the sink: ParquetWriter calls
- * `flush` after each row group and awaits the promise it returns before the next one, and
- * `finish` after the footer.
+ * Encodings where the writer's own choice is slow or larger: the doubles byte-split (their
+ * exponent bytes compress, the noise does not), the exact sums plain (a dictionary of them does not
+ * pay), vector and output as runs of a dictionary (a vector repeats over the outputs).
  */
-function sinkWriter(sink: ByteSink): Writer {
+const ENCODINGS: Readonly<Record<string, ColumnSource['encoding']>> = {
+  yhat: 'PLAIN',
+  model_yhat: 'PLAIN',
+  exact_y: 'PLAIN',
+  vector: 'PLAIN',
+  output: 'RLE_DICTIONARY',
+  level: 'RLE_DICTIONARY',
+  model_level: 'RLE_DICTIONARY',
+};
+
+function writerOptions(plan: ParquetPlan, writer: Writer, kvMetadata: KeyValue[], createdBy: string): ConstructorParameters<typeof ParquetWriter>[0] {
+  return {
+    writer,
+    schema: schemaOf(exportColumns(plan.planes), plan.wideSums),
+    codec: 'GZIP',
+    compressors: { GZIP: gzipOf(plan.gzipLevel) },
+    statistics: false,
+    kvMetadata,
+    createdBy,
+  };
+}
+
+/** A block's row groups as bytes from offset 0 (after no magic), with their metadata at those offsets. */
+export interface EncodedBlock {
+  readonly bytes: Uint8Array;
+  readonly rowGroups: RowGroup[];
+  readonly rows: number;
+}
+
+/** The magic the standalone writer starts with, left out of an encoded block. */
+const MAGIC = 4;
+
+/** Encode block `b` of run `run` (its index in the source) as row groups on their own. */
+export function encodeBlock(plan: ParquetPlan, b: BlockWithModel, run: number): EncodedBlock {
+  const n = b.digital.length;
+  const bytes = new ByteWriter(1 << 20);
+  const writer = new ParquetWriter(writerOptions(plan, bytes, [], ''));
+  const fixedColumns = exportColumns(plan.planes).filter((c) => c.kind !== 'code');
+  const compress = gzipOf(plan.gzipLevel);
+  const seen = new Uint8Array(1 << 15);
+  const { vector, repeat, output } = macIndices(b);
+  const { planes, wideSums } = plan;
+  const guid = plan.guids[run] as string;
+  const die = plan.dies[run] as string;
+  for (let from = 0; from < n; from += plan.rowGroupRows) {
+    const to = Math.min(n, from + plan.rowGroupRows);
+    const rows = to - from;
+    const sums = (a: Float64Array) => (wideSums ? BigInt64Array.from(a.subarray(from, to), (v) => BigInt(v)) : Int32Array.from(a.subarray(from, to)));
+    const fixed: Record<string, () => ColumnSource['data']> = {
+      run_guid: () => new Array<string>(rows).fill(guid),
+      die_id: () => new Array<string>(rows).fill(die),
+      block: () => new Int32Array(rows).fill(b.block),
+      vector: () => vector.subarray(from, to),
+      repeat: () => repeat.subarray(from, to),
+      output: () => output.subarray(from, to),
+      level: () => b.level.subarray(from, to),
+      digital_d: () => sums(b.digital),
+      saliency_s: () => sums(b.saliency),
+      yhat: () => b.yhat.subarray(from, to),
+      model_yhat: () => b.modelYhat.subarray(from, to),
+      exact_y: () => sums(b.exact),
+      model_level: () => b.modelLevel.subarray(from, to),
+    };
+    const columnData = fixedColumns.map((c): ColumnSource => ({
+      name: c.name,
+      data: (fixed[c.name] as () => ColumnSource['data'])(),
+      statistics: WITH_STATISTICS.has(c.name),
+      ...(ENCODINGS[c.name] ? { encoding: ENCODINGS[c.name] } : {}),
+    }));
+    // one page per column chunk (pageSize 0): a chunk is at most rowGroupRows values, and the writer then skips sizing every value
+    void writer.write({ columnData, rowGroupSize: rows, pageSize: 0 });
+    // the code columns, straight from the block's codes, into the same row group
+    const group = writer.row_groups.at(-1) as RowGroup;
+    const start = bytes.offset;
+    let uncompressed = 0;
+    for (let p = 0; p < planes; p++) {
+      const code = writeCodeChunk(bytes, codeColumn(p), b.codes, planes, p, from, to, compress, seen);
+      group.columns.push(code.chunk);
+      uncompressed += code.uncompressed;
+    }
+    group.total_byte_size += BigInt(uncompressed);
+    group.total_compressed_size = (group.total_compressed_size ?? 0n) + BigInt(bytes.offset - start);
+  }
+  return { bytes: bytes.getBytes().slice(MAGIC), rowGroups: writer.row_groups.map((g) => moved(g, -BigInt(MAGIC))), rows: n };
+}
+
+/** A row group's column chunks moved by `delta` bytes in the file. */
+function moved(g: RowGroup, delta: bigint): RowGroup {
+  return {
+    ...g,
+    columns: g.columns.map((c) => ({
+      ...c,
+      file_offset: c.file_offset + delta,
+      ...(c.meta_data
+        ? {
+            meta_data: {
+              ...c.meta_data,
+              data_page_offset: c.meta_data.data_page_offset + delta,
+              ...(c.meta_data.dictionary_page_offset === undefined ? {} : { dictionary_page_offset: c.meta_data.dictionary_page_offset + delta }),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+/**
+ * hyparquet-writer's byte writer, handing what it holds to the sink: the assembler calls `flush`
+ * after each block and awaits it before the next one; ParquetWriter calls `finish` after the footer.
+ */
+function sinkWriter(sink: ByteSink): ByteWriter & { flush(): Promise<void> } {
   const writer = new ByteWriter(1 << 20);
   const flush = (): Promise<void> => {
     if (writer.index === 0) return Promise.resolve();
@@ -63,167 +209,28 @@ function sinkWriter(sink: ByteSink): Writer {
   return Object.assign(writer, { flush, finish: flush });
 }
 
-/** The rows of one row group, gathered across blocks (and runs) into preallocated arrays. */
-class RowGroup {
-  n = 0;
-  readonly run: Int32Array;
-  readonly block: Int32Array;
-  readonly vector: Int32Array;
-  readonly repeat: Int32Array;
-  readonly output: Int32Array;
-  readonly level: Uint8Array;
-  readonly modelLevel: Uint8Array;
-  readonly digital: Float64Array;
-  readonly saliency: Float64Array;
-  readonly exact: Float64Array;
-  readonly yhat: Float64Array;
-  readonly modelYhat: Float64Array;
-  readonly codes: Int16Array;
-
-  constructor(
-    readonly size: number,
-    readonly planes: number,
-  ) {
-    this.run = new Int32Array(size);
-    this.block = new Int32Array(size);
-    this.vector = new Int32Array(size);
-    this.repeat = new Int32Array(size);
-    this.output = new Int32Array(size);
-    this.level = new Uint8Array(size);
-    this.modelLevel = new Uint8Array(size);
-    this.digital = new Float64Array(size);
-    this.saliency = new Float64Array(size);
-    this.exact = new Float64Array(size);
-    this.yhat = new Float64Array(size);
-    this.modelYhat = new Float64Array(size);
-    this.codes = new Int16Array(size * planes);
-  }
-
-  /** Take rows [from, from + count) of a block; count must fit. */
-  take(rows: ExportRows, run: number, from: number, count: number): void {
-    const at = this.n;
-    const to = from + count;
-    this.run.fill(run, at, at + count);
-    this.block.fill(rows.block, at, at + count);
-    this.vector.set(rows.vector.subarray(from, to), at);
-    this.repeat.set(rows.repeat.subarray(from, to), at);
-    this.output.set(rows.output.subarray(from, to), at);
-    this.level.set(rows.level.subarray(from, to), at);
-    this.modelLevel.set(rows.modelLevel.subarray(from, to), at);
-    this.digital.set(rows.digital.subarray(from, to), at);
-    this.saliency.set(rows.saliency.subarray(from, to), at);
-    this.exact.set(rows.exact.subarray(from, to), at);
-    this.yhat.set(rows.yhat.subarray(from, to), at);
-    this.modelYhat.set(rows.modelYhat.subarray(from, to), at);
-    this.codes.set(rows.codes.subarray(from * this.planes, to * this.planes), at * this.planes);
-    this.n += count;
-  }
-}
-
-/** Writes an export's rows as one Parquet file onto a sink: `add` each block's rows, then `finish`. */
-export class ParquetExport {
+/** Writes encoded blocks as one Parquet file onto a sink, in the order they are added; then `finish`. */
+export class ParquetAssembler {
+  private readonly bytes: ByteWriter & { flush(): Promise<void> };
   private readonly writer: ParquetWriter;
-  private readonly group: RowGroup;
-  private readonly columns: ExportColumn[];
-  private readonly wideSums: boolean;
-  private readonly guids: string[];
-  private readonly dies: string[];
   rows = 0;
 
-  constructor(
-    sink: ByteSink,
-    source: ExportSource,
-    metadata: readonly KeyValue[],
-    createdBy: string,
-    readonly tuning: ParquetTuning = PARQUET_DEFAULTS,
-  ) {
-    this.columns = exportColumns(source.planes);
-    this.wideSums = !source.runs.every((r) => sumsFitInt32(r.profile));
-    this.guids = source.runs.map((r) => r.row.guid);
-    this.dies = source.runs.map((r) => r.dieId);
-    this.group = new RowGroup(tuning.rowGroupRows, source.planes);
-    const level = tuning.gzipLevel;
-    this.writer = new ParquetWriter({
-      writer: sinkWriter(sink),
-      schema: schemaOf(this.columns, this.wideSums),
-      codec: 'GZIP',
-      compressors: { GZIP: (bytes: Uint8Array) => gzipSync(bytes, { level }) },
-      statistics: false,
-      kvMetadata: [...metadata],
-      createdBy,
-    });
+  constructor(sink: ByteSink, plan: ParquetPlan, metadata: readonly KeyValue[], createdBy: string) {
+    this.bytes = sinkWriter(sink);
+    this.writer = new ParquetWriter(writerOptions(plan, this.bytes, [...metadata], createdBy));
   }
 
-  /** A block's rows, `run` the index of its run in the source; resolves once full groups are written. */
-  async add(rows: ExportRows, run: number): Promise<void> {
-    let from = 0;
-    while (from < rows.length) {
-      const count = Math.min(rows.length - from, this.group.size - this.group.n);
-      this.group.take(rows, run, from, count);
-      from += count;
-      if (this.group.n === this.group.size) await this.flushGroup();
-    }
+  /** Append a block's row groups; resolves once the sink has taken them. */
+  async add(e: EncodedBlock): Promise<void> {
+    const at = BigInt(this.bytes.offset);
+    this.bytes.appendBytes(e.bytes);
+    for (const g of e.rowGroups) this.writer.row_groups.push(moved(g, at));
+    this.writer.num_rows += BigInt(e.rows);
+    this.rows += e.rows;
+    await this.bytes.flush();
   }
 
   async finish(): Promise<void> {
-    await this.flushGroup();
     await this.writer.finish();
-  }
-
-  private async flushGroup(): Promise<void> {
-    const g = this.group;
-    const n = g.n;
-    if (n === 0) return;
-    const strings = (of: readonly string[]) => {
-      const first = g.run[0] as number;
-      if (g.run[n - 1] === first) return new Array<string>(n).fill(of[first] as string);
-      return Array.from(g.run.subarray(0, n), (r) => of[r] as string);
-    };
-    const sums = (a: Float64Array) => (this.wideSums ? BigInt64Array.from(a.subarray(0, n), (v) => BigInt(v)) : Int32Array.from(a.subarray(0, n)));
-    const fixed: Record<string, () => ColumnSource['data']> = {
-      run_guid: () => strings(this.guids),
-      die_id: () => strings(this.dies),
-      block: () => g.block.subarray(0, n),
-      vector: () => g.vector.subarray(0, n),
-      repeat: () => g.repeat.subarray(0, n),
-      output: () => g.output.subarray(0, n),
-      level: () => g.level.subarray(0, n),
-      digital_d: () => sums(g.digital),
-      saliency_s: () => sums(g.saliency),
-      yhat: () => g.yhat.subarray(0, n),
-      model_yhat: () => g.modelYhat.subarray(0, n),
-      exact_y: () => sums(g.exact),
-      model_level: () => g.modelLevel.subarray(0, n),
-    };
-    const planes = g.planes;
-    /** One plane's codes over the group, null where not converted. */
-    const plane = (p: number) => {
-      const out: (number | null)[] = [];
-      for (let i = 0, at = p; i < n; i++, at += planes) {
-        const c = g.codes[at] as number;
-        out.push(c < 0 ? null : c);
-      }
-      return out;
-    };
-    // Each column's values are made when the writer takes that column (a getter), not all before:
-    // the 64 code arrays are never alive together, which keeps the garbage collector's work small.
-    const columnData = this.columns.map((c, k): ColumnSource => {
-      const make = c.kind === 'code' ? () => plane(k - (this.columns.length - planes)) : (fixed[c.name] as () => ColumnSource['data']);
-      let made: ColumnSource['data'] | null = null;
-      return {
-        name: c.name,
-        get data() {
-          // a code column is made again if asked for again, rather than kept
-          if (c.kind === 'code') return make();
-          return (made ??= make());
-        },
-        statistics: WITH_STATISTICS.has(c.name),
-        ...(c.kind === 'code' || c.kind === 'level' ? { encoding: 'RLE_DICTIONARY' as const } : {}),
-      };
-    });
-    // one page per column chunk (pageSize 0): a chunk is at most rowGroupRows values, and the writer then skips sizing every value
-    await this.writer.write({ columnData, rowGroupSize: n, pageSize: 0 });
-    g.n = 0;
-    this.rows += n;
   }
 }

@@ -59,7 +59,7 @@ describe('export', () => {
 
   it('Parquet: DuckDB reads every value back, GZIP-compressed in row groups, with the provenance in the metadata', async () => {
     const out = join(dir, 'run.parquet');
-    // small row groups, so that groups span blocks and blocks span groups
+    // small row groups, so that blocks span groups (a group never spans blocks: each block is encoded on its own)
     const r = await exportRun(bench.store, runId, out, { format: 'parquet', parquet: { rowGroupRows: 1500, gzipLevel: 1 } });
     expect(r).toMatchObject({ format: 'parquet', runs: 1, blocks: 4, rows: 8000 });
     const c = await duckdb();
@@ -76,7 +76,8 @@ describe('export', () => {
       code_p0_lsb: 'SMALLINT',
     });
     const groups = await query(c, `SELECT count(DISTINCT row_group_id), min(compression), max(compression) FROM parquet_metadata('${out}')`);
-    expect(groups.rows[0]).toEqual([Math.ceil(8000 / 1500), 'GZIP', 'GZIP']);
+    const blockRows = bench.store.blockSummaries(runId).map((b) => b.vectors * b.repeat * b.outputs);
+    expect(groups.rows[0]).toEqual([blockRows.reduce((n, rows) => n + Math.ceil(rows / 1500), 0), 'GZIP', 'GZIP']);
     const kv = await query(c, `SELECT decode(key), decode(value) FROM parquet_kv_metadata('${out}')`);
     const meta = Object.fromEntries(kv.rows as [string, string][]);
     const runs = JSON.parse(meta['osa-bench.runs'] as string) as {
@@ -99,6 +100,21 @@ describe('export', () => {
     expect(header.columns.find((col) => col.name === 'yhat')?.unit).toBe('x*w');
     expect(header.columns.find((col) => col.name === 'code_p5_lsb')?.unit).toBe('LSB');
   });
+
+  it('Parquet encoded in threads: the very bytes encoded in one thread', async () => {
+    const now = () => new Date('2026-01-02T03:04:05Z');
+    const one = join(dir, 'one-thread.parquet');
+    const two = join(dir, 'two-threads.parquet');
+    await exportRun(bench.store, runId, one, { format: 'parquet', now, parquet: { workers: 0 } });
+    // threads for any size, small row groups so that each thread encodes several
+    const r = await exportRun(bench.store, runId, two, { format: 'parquet', now, parquet: { workers: 2, workerMinMacs: 0, rowGroupRows: 1000 } });
+    expect(r).toMatchObject({ rows: 8000, blocks: 4 });
+    await exportRun(bench.store, runId, one, { format: 'parquet', now, parquet: { workers: 0, rowGroupRows: 1000 } });
+    expect(readFileSync(two).equals(readFileSync(one))).toBe(true);
+    const c = await duckdb();
+    const back = await query(c, `SELECT * FROM read_parquet('${two}')`);
+    expect(differences(back.columns, back.rows, expected)).toEqual([]);
+  }, 60_000);
 
   it('JSON Lines: an export line, a run line with the provenance, a line per block with its rows as columns, an end line', async () => {
     const out = join(dir, 'run.jsonl');
