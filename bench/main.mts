@@ -7,6 +7,8 @@ import { benchStartup } from './startup';
 import { benchApi } from './api.mjs';
 import { benchUi } from './ui.mjs';
 import { benchExport } from './export.mjs';
+import { benchCompare } from './compare.mjs';
+import { benchOpenRun } from './open-run.mjs';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => {
@@ -25,6 +27,8 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   api: benchApi,
   ui: benchUi,
   export: () => benchExport(),
+  compare: () => benchCompare(),
+  'open-run': () => benchOpenRun(),
 };
 
 const names = process.argv.slice(2);

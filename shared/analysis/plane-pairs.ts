@@ -79,6 +79,13 @@ export function planeYhat(r: YhatReading, b: PlaneCodes, outputs: number, from: 
   for (let i = 0; i < n; i++) y[i] = (b.digital[from + i] as number) + ((a[i] as number) * rows) / top;
 }
 
+/** Whether each plane is analog at the same levels in both blocks (then, over the same levels, at the same MACs). */
+function samePlanes(ba: PlaneCodes, bb: PlaneCodes): boolean {
+  if (!ba.levelSets || !bb.levelSets || ba.planes !== bb.planes) return false;
+  for (let p = 0; p < ba.planes; p++) if (ba.levelSets[p] !== bb.levelSets[p]) return false;
+  return true;
+}
+
 export class PlanePairAccumulator {
   /** the histogram's shape; its counts, moments and the confusion cells are kept here and handed over at the end */
   private readonly yhat: HistogramAccumulator;
@@ -95,6 +102,7 @@ export class PlanePairAccumulator {
   private ya = new Float64Array(0);
   private yb = new Float64Array(0);
   private scratch = new Float64Array(0);
+  private scratchB = new Float64Array(0);
 
   constructor(
     private readonly a: YhatReading,
@@ -125,8 +133,19 @@ export class PlanePairAccumulator {
       this.scratch = new Float64Array(n);
     }
     const { ya, yb } = this;
-    planeYhat(this.a, ba, outputs, sa, n, ya, this.scratch);
-    planeYhat(this.b, bb, outputs, sb, n, yb, this.scratch);
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (ba.level[sa + i] !== bb.level[sb + i]) {
+        same = false;
+        break;
+      }
+    }
+    const fused = same && !this.a.calibration && !this.b.calibration && samePlanes(ba, bb);
+    if (fused) this.fusedPlanes(ba, bb, outputs, sa, sb, n);
+    else {
+      planeYhat(this.a, ba, outputs, sa, n, ya, this.scratch);
+      planeYhat(this.b, bb, outputs, sb, n, yb, this.scratch);
+    }
     // the histogram's bins and moments and the confusion cells, inline (binIndex's rule): the loop runs once per MAC
     const { lo, hi, bins } = this.yhat;
     const width = hi - lo;
@@ -139,7 +158,6 @@ export class PlanePairAccumulator {
     let max = -Infinity;
     let under = 0;
     let over = 0;
-    let same = true;
     for (let i = 0; i < n; i++) {
       const d = (yb[i] as number) - (ya[i] as number);
       sum += d;
@@ -154,7 +172,6 @@ export class PlanePairAccumulator {
       }
       const la = ba.level[sa + i] as number;
       const lb = bb.level[sb + i] as number;
-      if (la !== lb) same = false;
       if (la < k && lb < k) cells[la * k + lb] = (cells[la * k + lb] as number) + 1;
     }
     const m = this.moments;
@@ -166,7 +183,69 @@ export class PlanePairAccumulator {
     this.under += under;
     this.over += over;
     this.macs += n;
-    this.addColumns(ba, bb, outputs, sa, sb, n, same);
+    if (!fused) this.addColumns(ba, bb, outputs, sa, sb, n, same);
+  }
+
+  /**
+   * Both runs' yhat (into ya, yb) and the column deltas in one walk of each plane's MACs: the
+   * usual case, where both runs took the same levels over the stretch, the planes analog at the
+   * same levels, and neither reads its codes through a calibration.
+   */
+  private fusedPlanes(ba: PlaneCodes, bb: PlaneCodes, outputs: number, sa: number, sb: number, n: number): void {
+    const { ya, yb, scratch: acc } = this;
+    if (this.scratchB.length < n) this.scratchB = new Float64Array(n);
+    const accB = this.scratchB;
+    acc.fill(0, 0, n);
+    accB.fill(0, 0, n);
+    const bw = this.a.profile.weightBits;
+    const wa = this.a.geometry.planeWeight;
+    const wb = this.b.geometry.planeWeight;
+    const scale = this.a.measuredTop / this.b.measuredTop;
+    const mask = (outputs & (outputs - 1)) === 0 ? outputs - 1 : -1;
+    const pn = new Float64Array(outputs);
+    const ps = new Float64Array(outputs);
+    const pq = new Float64Array(outputs);
+    for (let p = 0; p < ba.planes; p++) {
+      const ia = ba.index[p] as Int32Array;
+      const va = ba.values[p] as Uint8Array;
+      const vb = bb.values[p] as Uint8Array;
+      const ka = sa === 0 ? 0 : lowerBound(ia, sa);
+      const ea = lowerBound(ia, sa + n);
+      const shift = (sb === 0 ? 0 : lowerBound(bb.index[p] as Int32Array, sb)) - ka;
+      const w = wa[p] as number;
+      const v = wb[p] as number;
+      pn.fill(0);
+      ps.fill(0);
+      pq.fill(0);
+      for (let k = ka; k < ea; k++) {
+        const mac = (ia[k] as number) - sa;
+        const x = va[k] as number;
+        const y = vb[k + shift] as number;
+        acc[mac] = (acc[mac] as number) + w * x;
+        accB[mac] = (accB[mac] as number) + v * y;
+        const d = y * scale - x;
+        // the output: a mask where the outputs are a power of two (an integer division costs tens of cycles)
+        const m = mask >= 0 ? mac & mask : mac % outputs;
+        pn[m] = (pn[m] as number) + 1;
+        ps[m] = (ps[m] as number) + d;
+        pq[m] = (pq[m] as number) + d * d;
+      }
+      const j = p % bw;
+      for (let m = 0; m < outputs; m++) {
+        const col = m * bw + j;
+        this.columnN[col] = (this.columnN[col] as number) + (pn[m] as number);
+        this.columnSum[col] = (this.columnSum[col] as number) + (ps[m] as number);
+        this.columnSq[col] = (this.columnSq[col] as number) + (pq[m] as number);
+      }
+    }
+    const rowsA = this.a.profile.rows;
+    const rowsB = this.b.profile.rows;
+    const topA = this.a.geometry.adcTop;
+    const topB = this.b.geometry.adcTop;
+    for (let i = 0; i < n; i++) {
+      ya[i] = (ba.digital[sa + i] as number) + ((acc[i] as number) * rowsA) / topA;
+      yb[i] = (bb.digital[sb + i] as number) + ((accB[i] as number) * rowsB) / topB;
+    }
   }
 
   /** Per physical column, code of B (in A's LSB) - code of A over the conversions both made. */

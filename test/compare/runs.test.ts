@@ -139,6 +139,16 @@ describe('a run against a run', () => {
     expectBruteForce(s, c);
   });
 
+  it('a die that takes other levels (its thresholds elsewhere): codes met where both converted a plane, as the plain way', async () => {
+    const s = store();
+    const a = await simRun(s, { vectors: 800, seed: 8, batch: 400 });
+    const shifted = { ...DEFAULT_PROFILE, thresholds: DEFAULT_PROFILE.thresholds.map((t) => t - 6000) };
+    const b = await simRun(s, { vectors: 800, seed: 8, batch: 400, profile: shifted });
+    const c = await compareRuns(s, a.runId, b.runId);
+    expect(c.levels.same).toBeLessThan(c.levels.macs);
+    expectBruteForce(s, c);
+  });
+
   it('blocks of other sizes: segments where both end a block', async () => {
     const s = store();
     const a = await simRun(s, { vectors: 1200, seed: 2, batch: 300 });
