@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { openRunStore } from '../engine/store/store';
 import { launchChromium, openPage, startEngine, type Engine } from '../test/e2e/app';
 import { median, report, type Row } from './report';
+import { seedRuns } from './seed-runs';
 
 const HISTORY_RUNS = 10_000;
 const HISTORY_TRIALS = 5;
@@ -50,35 +50,6 @@ function takeOnly(): 'history' | 'stream' | null {
   process.exit(2);
 }
 const ONLY = takeOnly();
-
-/** Seed a store with `n` ended runs, in one transaction: rows only, as History lists them. */
-export function seedStore(path: string, n: number): void {
-  const { store } = openRunStore(path);
-  const states = ['completed', 'completed', 'completed', 'aborted', 'failed', 'interrupted'] as const;
-  const modes = ['osa', 'hcim', 'dcim', 'acim'] as const;
-  try {
-    store.db.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const mode = modes[i % modes.length] ?? 'osa';
-        const { id } = store.createRun({
-          kind: 'run',
-          label: `seeded run ${i + 1}`,
-          mode,
-          config: { mode, repeat: 1, batchVectors: null },
-          provenance: { stimulus: { generator: 'relu', seed: i } },
-          vectorSet: null,
-          weightSet: null,
-          vectorsTotal: 20_000,
-          repeat: 1,
-        });
-        store.setState(id, states[i % states.length] ?? 'completed', null);
-        if (i % 50 === 0) store.tag(id, ['seeded', `batch-${Math.floor(i / 1000)}`]);
-      }
-    })();
-  } finally {
-    store.close();
-  }
-}
 
 function percentile(values: readonly number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -260,7 +231,7 @@ export async function benchUi(): Promise<void> {
     if (ONLY !== 'stream') {
       const historyDb = join(dir, 'history.db');
       const t0 = Date.now();
-      seedStore(historyDb, HISTORY_RUNS);
+      seedRuns(historyDb, HISTORY_RUNS);
       console.log(`ui: ${HISTORY_RUNS.toLocaleString('en-US')} runs seeded in ${Date.now() - t0} ms`);
       engine = await startEngine(historyDb);
       rows.push(...(await historyScreen(browser, engine)));
