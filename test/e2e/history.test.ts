@@ -41,6 +41,12 @@ describe('History on a large store', { timeout: 180_000 }, () => {
   }, 60_000);
 
   const rows = () => page.getByTestId('history-row');
+  /** the table scrolled to its end or its top (the page's element: the tests have no DOM types) */
+  const scroll = (to: 'end' | 'top') =>
+    page.getByTestId('history-scroll').evaluate((el, where) => {
+      const e = el as unknown as { scrollTop: number; scrollHeight: number };
+      e.scrollTop = where === 'end' ? e.scrollHeight : 0;
+    }, to);
   const count = () => page.getByTestId('history-count').innerText();
 
   it('lists the newest runs, drawing only those in view, and loads older ones when scrolled to its end', async () => {
@@ -51,15 +57,14 @@ describe('History on a large store', { timeout: 180_000 }, () => {
     const drawn = await rows().count();
     expect(drawn).toBeGreaterThan(10);
     expect(drawn).toBeLessThan(60);
-    const scroller = page.getByTestId('history-scroll');
-    await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await scroll('end');
     await expect.poll(count, { timeout: 30_000 }).toBe('997 of 1000 runs');
     expect(await rows().count()).toBeLessThan(60);
     // scrolled to the end of the thousand: the rest
-    await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await scroll('end');
     await expect.poll(count, { timeout: 30_000 }).toBe(`${SEEDED + 1} of ${SEEDED + 4} runs`);
     expect(await page.getByTestId('history-load-more').count()).toBe(0);
-    await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await scroll('end');
     await expect.poll(() => rows().last().getAttribute('data-run-id')).toBe('1');
     expect(await rows().count()).toBeLessThan(60);
   });
@@ -77,11 +82,12 @@ describe('History on a large store', { timeout: 180_000 }, () => {
   });
 
   it('opens the sweep to its child runs, and a child run from there', async () => {
-    const scroller = page.getByTestId('history-scroll');
-    await scroller.evaluate((el) => el.scrollTo(0, 0));
+    await scroll('top');
     const sweep = page.locator(`[data-testid="history-row"][data-run-id="${sweepId}"]`);
     await sweep.getByTestId('history-expand').click();
-    const ids = await rows().evaluateAll((els) => els.slice(0, 4).map((e) => Number(e.getAttribute('data-run-id'))));
+    const ids = await rows().evaluateAll((els) =>
+      els.slice(0, 4).map((e) => Number((e as unknown as { getAttribute(name: string): string | null }).getAttribute('data-run-id'))),
+    );
     expect(ids).toEqual([sweepId, sweepId + 1, sweepId + 2, sweepId + 3]);
     expect(await page.getByTestId('run-detail').count()).toBe(0);
     await rows().nth(2).click();
@@ -105,6 +111,6 @@ describe('History on a large store', { timeout: 180_000 }, () => {
     await expect.poll(() => rows().last().getAttribute('data-run-id')).toBe('1');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="run-detail"][data-run-id="1"]').waitFor();
-    expect(await page.evaluate(() => location.hash)).toBe('#/history/1');
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe('#/history/1');
   });
 });
