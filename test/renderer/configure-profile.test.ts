@@ -145,7 +145,7 @@ describe('the profile editor', () => {
     w.unmount();
   });
 
-  it('opens a saved profile by name and keeps Enter from starting a run', async () => {
+  it('opens a saved profile by name; Enter in a field checks it and does not start a run', async () => {
     const engine = new FakeEngine((method, params) => {
       if (method === 'profiles.list') return SAVED;
       if (method === 'profiles.get') return { name: 'die17', path: SAVED[0]!.path, profile: { ...DEFAULT_PROFILE, adcBits: 7 } };
@@ -166,8 +166,12 @@ describe('the profile editor', () => {
     const form = mount(RunForm, { global: { plugins: [pinia] } });
     await form.find('[data-testid="profile-edit"]').trigger('click');
     const key = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    const checks = engine.requests.filter((r) => r.method === 'profiles.save').length;
     form.find('[data-testid="profile-field-rows"]').element.dispatchEvent(key);
+    await flushPromises();
     expect(key.defaultPrevented).toBe(true);
+    expect(engine.requests.filter((r) => r.method === 'profiles.save').length).toBe(checks + 1);
+    expect(engine.requests.some((r) => r.method === 'run.start')).toBe(false);
   });
 });
 
