@@ -63,13 +63,14 @@ describe('the replay store', () => {
     expect(replay.view?.batches).toBe(5);
   });
 
-  it('pauses, resumes and stops the replay by its id; an aborted status ends it', async () => {
+  it('pauses, resumes and stops the replay by its id', async () => {
     const { engine, send } = replayEngine();
     await connected(engine);
     const replay = useReplayStore();
     await replay.start(7, { speed: 4 });
     const docs = storedDocs(7);
     for (const d of docs.slice(0, 3)) send(41, d);
+    await until(() => replay.view?.batches === 1, 'a batch');
     await replay.pause();
     expect(replay.paused).toBe(true);
     expect(replay.canResume).toBe(true);
@@ -84,6 +85,19 @@ describe('the replay store', () => {
     ]);
     expect(replay.active).toBe(false);
     expect(replay.view?.batches).toBe(1);
+  });
+
+  it('ends when the engine says the replay stopped (its aborted status)', async () => {
+    const { engine, send } = replayEngine();
+    await connected(engine);
+    const replay = useReplayStore();
+    await replay.start(7);
+    for (const d of storedDocs(7).slice(0, 3)) send(41, d);
+    send(41, statusDoc(7, 3, { state: 'aborted', vectorsDone: 400, vectorsTotal: 2000, event: { kind: 'replay', detail: 'stopped at vector 400' } }));
+    await until(() => replay.ended, 'the replay ended');
+    expect(replay.active).toBe(false);
+    await until(() => replay.view?.state === 'aborted', 'the view aborted');
+    expect(engine.requests.some((r) => r.method === 'replay.stop')).toBe(false);
   });
 
   it('starts the fold again at a seek, keeping the run’s start', async () => {

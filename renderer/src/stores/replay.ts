@@ -15,11 +15,6 @@ export type ReplaySpeed = 1 | 4 | 16 | null;
 export const REPLAY_SPEEDS: readonly ReplaySpeed[] = [1, 4, 16, null];
 export const speedLabel = (s: ReplaySpeed): string => (s === null ? 'max' : `${s}×`);
 
-/** What the store needs of the API client: calls and a replay's documents. */
-export interface ReplayFeed {
-  watchReplay(replayId: number, listener: (doc: WireDocument) => void): { close(): void };
-}
-
 export const REPLAY_FIELDS = ['run', 'speed', 'fromVector', 'vector'] as const;
 
 let watchOptions: Omit<WatchOptions, 'onStop'> = {};
@@ -59,12 +54,15 @@ export const useReplayStore = defineStore('replay', () => {
     return w;
   }
 
+  /** The replay ended: its last document came (the client's watch ended with it), or it was stopped here. */
   function finished(): void {
     ended.value = true;
     paused.value = false;
-    closeFeed();
+    // a stopped replay's own 'aborted' status ends the client's watch; closing it would stop it again
+    feed = null;
   }
 
+  /** Stop listening (the client stops a replay still playing). */
   function closeFeed(): void {
     feed?.close();
     feed = null;
@@ -103,8 +101,11 @@ export const useReplayStore = defineStore('replay', () => {
     speed.value = at;
     paused.value = false;
     ended.value = false;
-    const source: ReplayFeed = client;
-    feed = source.watchReplay(started.replayId, receive);
+    // set before the next message is read: the replay's documents follow its answer
+    feed = client.watchReplay(started.replayId, (doc) => {
+      // a replay stopped for a new speed may still send what it had in flight: not this one's
+      if (replayId.value === started.replayId) receive(doc);
+    });
     return true;
   }
 
@@ -176,14 +177,18 @@ export const useReplayStore = defineStore('replay', () => {
       speed.value = next;
       return Promise.resolve(true);
     }
+    // every batch went out: what is left is the run's stop, at the pace it has
+    if (total.value > 0 && position.value >= total.value) {
+      speed.value = next;
+      return Promise.resolve(true);
+    }
     return attempt(async () => {
       const wasPaused = paused.value;
       const at = (await control('replay.stop')) ?? position.value;
-      closeFeed();
-      const done = total.value > 0 && at >= total.value;
-      if (done) {
-        speed.value = next;
-        finished();
+      feed = null;
+      if (total.value > 0 && at >= total.value) {
+        // the last batch went out meanwhile: the rest of the run (its stop) again, from its last block
+        await begin(run, next, total.value - 1, true);
         return;
       }
       await begin(run, next, at, true);
