@@ -53,6 +53,16 @@ describe('compare and export from the app', { timeout: 240_000 }, () => {
     for (const id of ['yhat-error', 'code-residual', 'transfer', 'snr-level', 'energy']) await page.getByTestId(`plot-run-${stuck}-${id}`).waitFor();
     await page.getByTestId(`heatmap-run-${stuck}-columns-mean`).locator('canvas').waitFor();
     await page.getByTestId(`heatmap-run-${stuck}-levels`).waitFor();
+    // a heatmap saves as a PNG as every plot does
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`heatmap-run-${stuck}-columns-mean`).getByTestId('export-png').click()]);
+    expect(png.suggestedFilename()).toBe(`run-${stuck}-columns-mean.png`);
+    const pngFile = join(mkdtempSync(join(tmpdir(), 'osa-e2e-png-')), png.suggestedFilename());
+    await png.saveAs(pngFile);
+    expect(
+      readFileSync(pngFile)
+        .subarray(0, 8)
+        .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    ).toBe(true);
     expect(await page.getByTestId('outlier-row').count()).toBeGreaterThan(0);
     await screens(page, 'compare');
   });

@@ -23,7 +23,7 @@ describe('the comparison plots', () => {
       { label: 'model', h: histogram([0, 0, 0], -1.5, 1), tone: 'model' },
     ]);
     expect(p.kind).toBe('bar');
-    expect(p.x.categories).toEqual(['-1.00', '0.00', '1.00']);
+    expect(p.x.categories).toEqual(['-1', '0', '1']);
     expect(p.series.map((s) => s.label)).toEqual(['measured']);
     expect(p.series[0]?.points.map((q) => q.y)).toEqual([1, 2, 3]);
   });

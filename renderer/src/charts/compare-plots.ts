@@ -26,7 +26,8 @@ export interface MatrixSpec {
   readonly empty?: string;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+/** a count as it is; a mean or spread to 3 significant figures or so */
+const fmt = (v: number) => (Number.isInteger(v) || Math.abs(v) >= 1000 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** Bin centres as category labels. */
 function binLabels(h: Histogram): string[] {
