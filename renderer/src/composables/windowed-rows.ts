@@ -1,7 +1,7 @@
 // A long table drawn a window at a time: only the rows in view (and a few either side) are in the
 // DOM, between two spacers as tall as the rows left out, so 10,000 runs cost what 40 do. Rows have
 // one height (measured from a drawn row); the scroller's height is watched.
-import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
+import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 
 export interface RowWindow {
   /** first row drawn */
@@ -67,7 +67,10 @@ export function useWindowedRows(count: Readonly<Ref<number>>, defaultRowHeight: 
     return scroller.value?.querySelector('thead')?.getBoundingClientRect().height ?? 0;
   }
 
-  /** a drawn row's height, once laid out: the spacers and the keyboard's scrolling use it */
+  /**
+   * The view's and a drawn row's heights, read when the browser has laid them out (a
+   * ResizeObserver's callback), so that reading them forces no extra layout.
+   */
   function measure(): void {
     const el = scroller.value;
     if (!el) return;
@@ -97,20 +100,16 @@ export function useWindowedRows(count: Readonly<Ref<number>>, defaultRowHeight: 
   }
 
   onMounted(() => {
-    measure();
-    if (typeof ResizeObserver === 'function' && scroller.value) {
-      resize = new ResizeObserver(() => measure());
-      resize.observe(scroller.value);
-    }
+    const el = scroller.value;
+    if (!el) return;
+    if (typeof ResizeObserver !== 'function') return measure();
+    // the scroller (the window resized) and its table (the first rows drawn: the row height)
+    resize = new ResizeObserver(() => measure());
+    resize.observe(el);
+    const table = el.querySelector('table');
+    if (table) resize.observe(table);
   });
   onBeforeUnmount(() => resize?.disconnect());
-  // the first rows drawn give the row height
-  watch(
-    () => count.value > 0,
-    (some) => {
-      if (some) (typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f: () => void) => setTimeout(f, 0))(() => measure());
-    },
-  );
 
   return {
     scroller,
