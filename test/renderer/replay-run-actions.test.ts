@@ -156,6 +156,30 @@ describe('a logged run’s actions', () => {
     expect(link().attributes('href')).toBe('http://127.0.0.1:4000/download/runs/7.jsonl?token=good');
   });
 
+  it('exports through the desktop app’s save dialog: the engine writes the file where it said', async () => {
+    const e = await setup((method, params) => (method === 'export.write' ? { path: params.out, bytes: 123_456 } : null));
+    const asked: unknown[] = [];
+    const host = window as unknown as { osaBenchDesktop?: unknown };
+    host.osaBenchDesktop = {
+      saveFile: (req: unknown) => {
+        asked.push(req);
+        return Promise.resolve({ path: '/home/lab/run-7.parquet' });
+      },
+    };
+    try {
+      const w = mount(RunActions, { props: { row: row() }, global: { plugins: [pinia] } });
+      expect(w.find('[data-testid="export-download"]').exists()).toBe(false);
+      await w.find('[data-testid="export-format"]').setValue('parquet');
+      await w.find('[data-testid="export-save"]').trigger('click');
+      await flushPromises();
+      expect(asked).toEqual([{ title: 'Export', defaultName: 'run-7.parquet', filters: [{ name: 'parquet', extensions: ['parquet'] }], text: '' }]);
+      expect(e.requests.find((r) => r.method === 'export.write')?.params).toEqual({ run: 7, format: 'parquet', out: '/home/lab/run-7.parquet' });
+      expect(w.find('[data-testid="export-saved"]').text()).toBe('saved: /home/lab/run-7.parquet (123,456 bytes)');
+    } finally {
+      delete host.osaBenchDesktop;
+    }
+  });
+
   it('lists runs over the same stimulus first to compare with, and opens the comparison', async () => {
     await setup(() => null);
     const { useHistoryStore } = await import('../../renderer/src/stores/history');
