@@ -113,6 +113,8 @@ export async function benchExport(wanted = VECTORS): Promise<void> {
   const cpuRatios: number[] = [];
   const tParquetCpu: number[] = [];
   const tInlineCpu: number[] = [];
+  const tNoModel: number[] = [];
+  const tNoModelCpu: number[] = [];
   read(); // warm: the first pass also brings the file into the page cache
   for (let r = 0; r < ROUNDS; r++) {
     tRead.push(await seconds(read));
@@ -123,7 +125,11 @@ export async function benchExport(wanted = VECTORS): Promise<void> {
     tParquetCpu.push(lastCpu);
     tInline.push(await seconds(() => exportRun(store, runId, out, { format: 'parquet', parquet: { workers: 0 } })));
     tInlineCpu.push(lastCpu);
+    tNoModel.push(await seconds(() => exportRun(store, runId, join(dir, 'no-model.parquet'), { format: 'parquet', model: false })));
+    tNoModelCpu.push(lastCpu);
   }
+  const noModelBytes = statSync(join(dir, 'no-model.parquet')).size;
+  const noModelRatios = tNoModel.map((t, r) => (tRead[r] as number) / t);
   const parquetBytes = statSync(out).size;
   const ratios = tParquet.map((t, r) => (tRead[r] as number) / t);
   const inlineRatios = tInline.map((t, r) => (tRead[r] as number) / t);
@@ -184,6 +190,16 @@ export async function benchExport(wanted = VECTORS): Promise<void> {
     ['the same in CPU time (all threads)', median(cpuRatios), `per round: ${cpuRatios.map((x) => x.toFixed(3)).join(', ')}`],
     ['Parquet export in this thread alone, vectors/s', vps(median(tInline)), `${Math.round(vectors / median(tInlineCpu))} vectors per CPU second`],
     ['  its speed / read speed', median(inlineRatios), `per round: ${inlineRatios.map((x) => x.toFixed(3)).join(', ')}`],
+    [
+      "Parquet export without the model's columns (model: false), vectors/s",
+      vps(median(tNoModel)),
+      `${Math.round(vectors / median(tNoModelCpu))} vectors per CPU second`,
+    ],
+    [
+      '  its speed / read speed',
+      median(noModelRatios),
+      `per round: ${noModelRatios.map((x) => x.toFixed(3)).join(', ')}; file ${mb(noModelBytes).toFixed(1)} MB, ${(noModelBytes / storeBytes).toFixed(3)} of the run's bytes in the store`,
+    ],
     ['Parquet file (MB)', mb(parquetBytes), `${(parquetBytes / macs).toFixed(1)} bytes per MAC, ${(parquetBytes / vectors).toFixed(0)} per vector`],
     [
       "the run's bytes in the store (MB)",

@@ -40,6 +40,8 @@ interface ExportCommandOptions {
   out: string;
   db?: string;
   json?: boolean;
+  /** false with --no-model */
+  model: boolean;
 }
 
 export function addExportCommand(program: Command, io: CliIo): void {
@@ -52,12 +54,13 @@ export function addExportCommand(program: Command, io: CliIo): void {
     .requiredOption('--out <file>', 'the file to write; written beside it and moved into place once complete')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
     .option('--json', 'print one JSON object with what was written')
+    .option('--no-model', "leave out the model's columns (model_yhat, exact_y, model_level): recomputing them costs about as much as reading the run")
     .action(async (ref: string, o: ExportCommandOptions) => {
       const { FieldError } = await import('../../shared/api/run-options');
       const format = o.format ?? formatOfName(o.out);
       if (!format) throw new FieldError('format', `not given, and the name ${o.out} does not say it: ${EXPORT_FORMATS.join(', ')}`);
       const { exportRun } = await import('../../engine/export/export-run');
-      const r = await withStoreToRead(o.db, (store) => exportRun(store, ref, o.out, { format }));
+      const r = await withStoreToRead(o.db, (store) => exportRun(store, ref, o.out, { format, model: o.model }));
       if (o.json) return writeChunk(io.stdout, `${JSON.stringify(r)}\n`);
       await writeChunk(
         io.stdout,

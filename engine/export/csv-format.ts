@@ -25,7 +25,7 @@ export const int = (v: number) => (v >= 0 && v < 4096 && (v | 0) === v ? (SMALL[
  * (run_guid and die_id, escaped, with their comma).
  */
 export function csvLines(rows: ExportRows, prefix: string, from: number, to: number): string {
-  const { planes, codes } = rows;
+  const { planes, codes, modelYhat, exact, modelLevel } = rows;
   const block = `${int(rows.block)},`;
   const lines: string[] = [];
   for (let i = from; i < to; i++) {
@@ -44,13 +44,8 @@ export function csvLines(rows: ExportRows, prefix: string, from: number, to: num
       ',' +
       String(rows.saliency[i]) +
       ',' +
-      String(rows.yhat[i]) +
-      ',' +
-      String(rows.modelYhat[i]) +
-      ',' +
-      String(rows.exact[i]) +
-      ',' +
-      int(rows.modelLevel[i] as number);
+      String(rows.yhat[i]);
+    if (modelYhat && exact && modelLevel) line += `,${String(modelYhat[i])},${String(exact[i])},${int(modelLevel[i] as number)}`;
     for (let p = 0, at = i * planes; p < planes; p++, at++) {
       const c = codes[at] as number;
       line += c < 0 ? ',' : `,${int(c)}`;

@@ -1,42 +1,79 @@
-// A run's blocks by number, with the model's expectation beside the measurement, as
-// engine/store/block-reader.ts computes it (the same model, calibration and comparison, so the
-// same doubles), but one block at a time in any order: the Parquet export's threads each read
-// the blocks they encode from their own connection (parquet-pool.ts).
-import { compareWithModel } from '../../shared/analysis/compare';
+// A run's blocks by number, with what an export adds to the measurement: the measured yhat, and,
+// unless left out, the model's expectation (exact sum, model yhat and level), recomputed from the
+// run's stored vector set, weights, profile and configuration as engine/store/block-reader.ts does
+// (the same model, so the same doubles). One block at a time in any order: the Parquet export's
+// threads each read the blocks they encode from their own connection (parquet-pool.ts).
+import { NOT_ANALOG } from '../../shared/model/mac-batch';
 import { createDieModel, type DieModel } from '../../shared/model/evaluator';
+import { planeGeometry, type PlaneGeometry } from '../../shared/model/geometry';
 import { intMatrix } from '../../shared/model/matrix';
-import type { BlockWithModel } from '../store/block-reader';
-import type { BlockSummaryRecord, RunStore } from '../store/run-store';
+import type { BlockSummaryRecord, RunStore, StoredBlock } from '../store/run-store';
 import { readStoredRun, type StoredRun } from '../store/stored-run';
+
+/** A stored block with what the export adds; the model's values are null when the export leaves them out. */
+export interface ExportBlock extends StoredBlock {
+  /** measured D + A * N / L, A from the codes (calibrated with the run's calibration, if it had one) */
+  readonly yhat: Float64Array;
+  readonly modelYhat: Float64Array | null;
+  readonly modelLevel: Uint8Array | null;
+  readonly exact: Float64Array | null;
+}
+
+type Calibration = ReturnType<RunStore['calibration']>;
+
+/**
+ * The measured yhat of each MAC, as shared/analysis/compare.ts computes it (the same operations in
+ * the same order, so the same doubles): D + (sum over analog planes of weight x code) x N / L.
+ */
+export function measuredYhat(b: StoredBlock, rows: number, weightBits: number, geometry: PlaneGeometry, calibration: Calibration): Float64Array {
+  const { planes, outputs } = b;
+  const macs = b.digital.length;
+  const yhat = new Float64Array(macs);
+  for (let mac = 0; mac < macs; mac++) {
+    let a = 0;
+    const columns = (mac % outputs) * weightBits;
+    for (let p = 0; p < planes; p++) {
+      const raw = b.codes[mac * planes + p] as number;
+      if (raw === NOT_ANALOG) continue;
+      let code = raw;
+      if (calibration) {
+        const col = columns + (geometry.weightBit[p] as number);
+        code = (raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number);
+      }
+      a += (geometry.planeWeight[p] as number) * code;
+    }
+    yhat[mac] = (b.digital[mac] as number) + (a * rows) / geometry.adcTop;
+  }
+  return yhat;
+}
 
 export class RunBlocks {
   private readonly stored: StoredRun;
-  private readonly model: DieModel;
-  private readonly calibration: ReturnType<RunStore['calibration']>;
+  private readonly model: DieModel | null;
+  private readonly geometry: PlaneGeometry;
+  private readonly calibration: Calibration;
 
   constructor(
     private readonly store: RunStore,
     private readonly runId: number,
+    withModel = true,
   ) {
     this.stored = readStoredRun(store, runId);
     const calibrationId = store.calibrationIdOf(runId);
     this.calibration = calibrationId === null ? null : store.calibration(calibrationId);
-    this.model = createDieModel(this.stored.profile, this.stored.weights);
+    this.model = withModel ? createDieModel(this.stored.profile, this.stored.weights) : null;
+    this.geometry = this.model?.geometry ?? planeGeometry(this.stored.profile);
   }
 
-  /** Block `s` of the run with the model's values recomputed. */
-  read(s: BlockSummaryRecord): BlockWithModel {
+  /** Block `s` of the run, read back, with the export's values beside it. */
+  read(s: BlockSummaryRecord): ExportBlock {
     const m = this.store.measuredBlock(this.runId, s.block);
     if (!m) throw new Error(`run ${this.runId} has no block ${s.block}`);
     const { profile, config, vectors } = this.stored;
-    const expected = this.model.evaluate(intMatrix(s.vectors, profile.rows, vectors.read(s.firstVector, s.vectors)), config, { codes: true });
-    const cmp = compareWithModel(
-      profile,
-      this.model.geometry,
-      expected,
-      { first: s.firstVector, count: s.vectors * s.repeat, outputs: s.outputs, planes: s.planes, ...m },
-      this.calibration,
-    );
+    const block: StoredBlock = { ...s, digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes };
+    const yhat = measuredYhat(block, profile.rows, profile.weightBits, this.geometry, this.calibration);
+    if (!this.model) return { ...block, yhat, modelYhat: null, modelLevel: null, exact: null };
+    const expected = this.model.evaluate(intMatrix(s.vectors, profile.rows, vectors.read(s.firstVector, s.vectors)), config);
     // results hold vectors x repeat records, record r for vector r mod vectors
     const n = m.digital.length;
     const per = expected.yhat.length;
@@ -49,6 +86,6 @@ export class RunBlocks {
       modelLevel.set(expected.level.subarray(0, k), at);
       exact.set(expected.exact.subarray(0, k), at);
     }
-    return { ...s, digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes, yhat: cmp.yhat, modelYhat, modelLevel, exact };
+    return { ...block, yhat, modelYhat, modelLevel, exact };
   }
 }

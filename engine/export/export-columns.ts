@@ -1,7 +1,7 @@
 // The columns of an exported run, the same in CSV, JSON and Parquet (docs/export.md): one row per
 // MAC, the measured values beside the model's, and the ADC code of every analog plane. A block of
 // the store becomes its rows here, as typed arrays, for each writer to format.
-import type { BlockWithModel } from '../store/block-reader';
+import type { ExportBlock } from './export-blocks';
 import type { ExportRun } from './export-source';
 
 export type ColumnKind = 'string' | 'index' | 'level' | 'sum' | 'double' | 'code';
@@ -38,14 +38,17 @@ const FIXED: readonly ExportColumn[] = [
 /** The ADC code column of plane p = i * weightBits + j (input bit i, weight bit j). */
 export const codeColumn = (p: number) => `code_p${p}_lsb`;
 
-export function exportColumns(planes: number): ExportColumn[] {
+/** The model's columns: recomputed from the stimulus, left out of an export made with `model: false`. */
+export const MODEL_COLUMNS: ReadonlySet<string> = new Set(['model_yhat', 'exact_y', 'model_level']);
+
+export function exportColumns(planes: number, model = true): ExportColumn[] {
   const codes = Array.from({ length: planes }, (_, p): ExportColumn => ({
     name: codeColumn(p),
     unit: CODE_UNIT,
     kind: 'code',
     description: `raw ADC code of plane ${p}; empty (null) where the plane was not converted (digital or skipped at the MAC's level)`,
   }));
-  return [...FIXED, ...codes];
+  return [...(model ? FIXED : FIXED.filter((c) => !MODEL_COLUMNS.has(c.name))), ...codes];
 }
 
 /** The rows of one block: one per MAC, in the store's order (vector-major, repeats after each other). */
@@ -61,9 +64,10 @@ export interface ExportRows {
   readonly digital: Float64Array;
   readonly saliency: Float64Array;
   readonly yhat: Float64Array;
-  readonly modelYhat: Float64Array;
-  readonly exact: Float64Array;
-  readonly modelLevel: Uint8Array;
+  /** the model's values: null when the export leaves them out */
+  readonly modelYhat: Float64Array | null;
+  readonly exact: Float64Array | null;
+  readonly modelLevel: Uint8Array | null;
   /** per MAC and plane (index mac * planes + p); -1 where the plane was not converted */
   readonly codes: Int16Array;
 }
@@ -93,7 +97,7 @@ export function macIndices(b: { readonly digital: ArrayLike<number>; readonly ou
 }
 
 /** A block's MACs as rows, in the store's order. */
-export function blockRows(run: ExportRun, b: BlockWithModel): ExportRows {
+export function blockRows(run: ExportRun, b: ExportBlock): ExportRows {
   return {
     run,
     block: b.block,

@@ -7,11 +7,11 @@ import { appVersionOf } from './app-version';
 import { fileSink, type ByteSink } from './byte-sink';
 import { csvField, csvHeader, csvLines } from './csv-format';
 import { blockRows, exportColumns } from './export-columns';
-import { exportBlocks, exportSource, type ExportSource } from './export-source';
+import { exportSource, type ExportSource } from './export-source';
 import { jsonBlockLine } from './json-format';
 import { encodeBlock, PARQUET_DEFAULTS, parquetPlan, ParquetAssembler, type ParquetTuning } from './parquet-format';
 import { encodeInThreads } from './parquet-pool';
-import { RunBlocks } from './export-blocks';
+import { RunBlocks, type ExportBlock } from './export-blocks';
 import { StoredRunError } from '../store/stored-run';
 import { EXPORT_FORMATS, type ExportFormat } from './formats';
 import { exportHeader, runHeaders } from './run-header';
@@ -23,6 +23,11 @@ export interface ExportOptions {
   /** the clock of the export header's `exportedAt` */
   readonly now?: () => Date;
   readonly parquet?: Partial<ParquetTuning>;
+  /**
+   * Whether the model's columns (model_yhat, exact_y, model_level) are written: recomputing them
+   * from the stimulus costs about as much as reading the run (default true).
+   */
+  readonly model?: boolean;
 }
 
 export interface ExportResult {
@@ -66,14 +71,17 @@ export async function exportRunTo(store: RunStore, ref: string | number, sink: B
 }
 
 async function writeExport(store: RunStore, source: ExportSource, sink: ByteSink, options: ExportOptions): Promise<ExportResult> {
-  const header = exportHeader(store, source, options.now);
+  const model = options.model ?? true;
+  const header = exportHeader(store, source, options.now, model);
   const runs = runHeaders(store, source);
   let blocks = 0;
   let rows = 0;
-  const eachBlock = async (fn: (rows: ReturnType<typeof blockRows>, run: number, b: Parameters<typeof jsonBlockLine>[1]) => Promise<void>) => {
+  const eachBlock = async (fn: (rows: ReturnType<typeof blockRows>, run: number, b: ExportBlock) => Promise<void>) => {
     for (let r = 0; r < source.runs.length; r++) {
       const run = source.runs[r]!;
-      for (const b of exportBlocks(store, run)) {
+      const reader = runBlocks(store, run.row.id, model);
+      for (const s of store.blockSummaries(run.row.id)) {
+        const b = reader.read(s);
         const block = blockRows(run, b);
         await fn(block, r, b);
         blocks++;
@@ -83,7 +91,7 @@ async function writeExport(store: RunStore, source: ExportSource, sink: ByteSink
   };
   switch (options.format) {
     case 'csv': {
-      await sink.write(csvHeader(exportColumns(source.planes)));
+      await sink.write(csvHeader(exportColumns(source.planes, model)));
       await eachBlock(async (block) => {
         const prefix = `${csvField(block.run.row.guid)},${csvField(block.run.dieId)},`;
         for (let from = 0; from < block.length; from += CSV_SLICE) await sink.write(csvLines(block, prefix, from, Math.min(block.length, from + CSV_SLICE)));
@@ -102,7 +110,7 @@ async function writeExport(store: RunStore, source: ExportSource, sink: ByteSink
         { key: 'osa-bench.export', value: JSON.stringify(header) },
         { key: 'osa-bench.runs', value: JSON.stringify(runs) },
       ];
-      ({ blocks, rows } = await writeParquet(store, source, sink, metadata, { ...PARQUET_DEFAULTS, ...options.parquet }));
+      ({ blocks, rows } = await writeParquet(store, source, sink, metadata, { ...PARQUET_DEFAULTS, ...options.parquet }, model));
       break;
     }
   }
@@ -110,9 +118,9 @@ async function writeExport(store: RunStore, source: ExportSource, sink: ByteSink
 }
 
 /** A run's stored run (sets, profile, configuration), read now: a run that cannot be read back is a FieldError on 'run'. */
-function runBlocks(store: RunStore, runId: number): RunBlocks {
+function runBlocks(store: RunStore, runId: number, model: boolean): RunBlocks {
   try {
-    return new RunBlocks(store, runId);
+    return new RunBlocks(store, runId, model);
   } catch (e) {
     throw e instanceof StoredRunError ? new FieldError('run', e.message) : e;
   }
@@ -125,10 +133,11 @@ async function writeParquet(
   sink: ByteSink,
   metadata: { key: string; value: string }[],
   tuning: ParquetTuning,
+  model: boolean,
 ): Promise<{ blocks: number; rows: number }> {
-  const plan = parquetPlan(source, tuning);
+  const plan = parquetPlan(source, tuning, model);
   const parquet = new ParquetAssembler(sink, plan, metadata, `${appVersionOf()} (hyparquet-writer)`);
-  const readers = source.runs.map((r) => runBlocks(store, r.row.id));
+  const readers = source.runs.map((r) => runBlocks(store, r.row.id, model));
   let blocks = 0;
   const take = async (e: Parameters<ParquetAssembler['add']>[0]) => {
     await parquet.add(e);

@@ -19,7 +19,7 @@ parentPort?.on('message', (job: EncodeJob) => {
     const runId = runIds[job.run] as number;
     let reader = readers.get(runId);
     if (!reader) {
-      reader = new RunBlocks(store, runId);
+      reader = new RunBlocks(store, runId, plan.model);
       // one run at a time: a procedure's steps come in order
       readers.clear();
       readers.set(runId, reader);

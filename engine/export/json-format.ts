@@ -3,7 +3,7 @@
 // with its rows as columns (one array per column, a row per MAC), and an `end` line with the
 // counts, so a reader knows the file is whole.
 import { blockFigures } from '../../shared/api/figures';
-import type { BlockWithModel } from '../store/block-reader';
+import type { ExportBlock } from './export-blocks';
 import { int } from './csv-format';
 import { codeColumn, type ExportRows } from './export-columns';
 
@@ -25,7 +25,7 @@ function planeCodes(codes: Int16Array, planes: number, p: number, n: number): st
 }
 
 /** The `block` line of a stored block, ended by \n. */
-export function jsonBlockLine(rows: ExportRows, b: BlockWithModel): string {
+export function jsonBlockLine(rows: ExportRows, b: ExportBlock): string {
   const head = {
     type: 'block',
     run: rows.run.row.guid,
@@ -47,10 +47,9 @@ export function jsonBlockLine(rows: ExportRows, b: BlockWithModel): string {
     `"digital_d":${numbers(rows.digital)}`,
     `"saliency_s":${numbers(rows.saliency)}`,
     `"yhat":${numbers(rows.yhat)}`,
-    `"model_yhat":${numbers(rows.modelYhat)}`,
-    `"exact_y":${numbers(rows.exact)}`,
-    `"model_level":${numbers(rows.modelLevel)}`,
   ];
+  if (rows.modelYhat && rows.exact && rows.modelLevel)
+    cols.push(`"model_yhat":${numbers(rows.modelYhat)}`, `"exact_y":${numbers(rows.exact)}`, `"model_level":${numbers(rows.modelLevel)}`);
   for (let p = 0; p < rows.planes; p++) cols.push(`"${codeColumn(p)}":${planeCodes(rows.codes, rows.planes, p, rows.length)}`);
   const json = JSON.stringify(head);
   return `${json.slice(0, -1)},"columns":{${cols.join(',')}}}\n`;

@@ -8,7 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import type { RowGroup } from 'hyparquet';
 import { ByteWriter, ParquetWriter, type ColumnSource, type KeyValue, type SchemaElement, type Writer } from 'hyparquet-writer';
-import type { BlockWithModel } from '../store/block-reader';
+import type { ExportBlock } from './export-blocks';
 import { writeCodeChunk, type Compress } from './code-chunks';
 import { codeColumn, exportColumns, macIndices, sumsFitInt32, type ExportColumn } from './export-columns';
 import type { ExportSource } from './export-source';
@@ -44,10 +44,13 @@ export interface ParquetPlan {
   readonly dies: readonly string[];
   readonly rowGroupRows: number;
   readonly gzipLevel: number;
+  /** whether the model's columns are written */
+  readonly model: boolean;
 }
 
-export function parquetPlan(source: ExportSource, tuning: ParquetTuning): ParquetPlan {
+export function parquetPlan(source: ExportSource, tuning: ParquetTuning, model: boolean): ParquetPlan {
   return {
+    model,
     planes: source.planes,
     wideSums: !source.runs.every((r) => sumsFitInt32(r.profile)),
     guids: source.runs.map((r) => r.row.guid),
@@ -101,7 +104,7 @@ const ENCODINGS: Readonly<Record<string, ColumnSource['encoding']>> = {
 function writerOptions(plan: ParquetPlan, writer: Writer, kvMetadata: KeyValue[], createdBy: string): ConstructorParameters<typeof ParquetWriter>[0] {
   return {
     writer,
-    schema: schemaOf(exportColumns(plan.planes), plan.wideSums),
+    schema: schemaOf(exportColumns(plan.planes, plan.model), plan.wideSums),
     codec: 'GZIP',
     compressors: { GZIP: gzipOf(plan.gzipLevel) },
     statistics: false,
@@ -121,11 +124,11 @@ export interface EncodedBlock {
 const MAGIC = 4;
 
 /** Encode block `b` of run `run` (its index in the source) as row groups on their own. */
-export function encodeBlock(plan: ParquetPlan, b: BlockWithModel, run: number): EncodedBlock {
+export function encodeBlock(plan: ParquetPlan, b: ExportBlock, run: number): EncodedBlock {
   const n = b.digital.length;
   const bytes = new ByteWriter(1 << 20);
   const writer = new ParquetWriter(writerOptions(plan, bytes, [], ''));
-  const fixedColumns = exportColumns(plan.planes).filter((c) => c.kind !== 'code');
+  const fixedColumns = exportColumns(plan.planes, plan.model).filter((c) => c.kind !== 'code');
   const compress = gzipOf(plan.gzipLevel);
   const seen = new Uint8Array(1 << 15);
   const { vector, repeat, output } = macIndices(b);
@@ -147,9 +150,10 @@ export function encodeBlock(plan: ParquetPlan, b: BlockWithModel, run: number): 
       digital_d: () => sums(b.digital),
       saliency_s: () => sums(b.saliency),
       yhat: () => b.yhat.subarray(from, to),
-      model_yhat: () => b.modelYhat.subarray(from, to),
-      exact_y: () => sums(b.exact),
-      model_level: () => b.modelLevel.subarray(from, to),
+      // (the model's columns are asked for only when the plan has them, and then the block has them)
+      model_yhat: () => (b.modelYhat as Float64Array).subarray(from, to),
+      exact_y: () => sums(b.exact as Float64Array),
+      model_level: () => (b.modelLevel as Uint8Array).subarray(from, to),
     };
     const columnData = fixedColumns.map((c): ColumnSource => ({
       name: c.name,

@@ -71,7 +71,7 @@ export interface ExportHeader {
   readonly columns: readonly ExportColumn[];
 }
 
-export function exportHeader(store: RunStore, source: ExportSource, now: () => Date = () => new Date()): ExportHeader {
+export function exportHeader(store: RunStore, source: ExportSource, now: () => Date = () => new Date(), model = true): ExportHeader {
   return {
     type: 'export',
     format: EXPORT_FORMAT,
@@ -81,7 +81,7 @@ export function exportHeader(store: RunStore, source: ExportSource, now: () => D
     run: source.root.guid,
     store: store.path,
     rows: source.macs,
-    columns: exportColumns(source.planes),
+    columns: exportColumns(source.planes, model),
   };
 }
 

@@ -116,6 +116,35 @@ describe('export', () => {
     expect(differences(back.columns, back.rows, expected)).toEqual([]);
   }, 60_000);
 
+  it("without the model's columns: CSV, Parquet and JSON Lines hold every other column, read back as the store holds it", async () => {
+    const model = ['model_yhat', 'exact_y', 'model_level'];
+    const rest = expected.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !model.includes(k))));
+    const c = await duckdb();
+    for (const [format, read] of [
+      ['parquet', 'read_parquet'],
+      ['csv', 'read_csv_auto'],
+    ] as const) {
+      const out = join(dir, `no-model.${format}`);
+      const r = await exportRun(bench.store, runId, out, { format, model: false });
+      expect(r).toMatchObject({ rows: 8000, blocks: 4 });
+      const back = await query(c, `SELECT * FROM ${read}('${out}') ORDER BY block, vector, repeat, output`);
+      expect(
+        back.columns.filter((n) => model.includes(n)),
+        format,
+      ).toEqual([]);
+      expect(back.columns, format).toHaveLength(Object.keys(rest[0] as object).length);
+      expect(differences(back.columns, back.rows, rest), format).toEqual([]);
+    }
+    const out = join(dir, 'no-model.jsonl');
+    await exportRun(bench.store, runId, out, { format: 'json', model: false });
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; columns: Record<string, unknown> });
+    expect((lines[0]?.columns as unknown as { name: string }[]).map((col) => col.name).filter((n) => model.includes(n))).toEqual([]);
+    for (const l of lines.filter((x) => x.type === 'block')) expect(Object.keys(l.columns).filter((n) => model.includes(n))).toEqual([]);
+  }, 60_000);
+
   it('JSON Lines: an export line, a run line with the provenance, a line per block with its rows as columns, an end line', async () => {
     const out = join(dir, 'run.jsonl');
     await exportRun(bench.store, runId, out, { format: 'json' });
