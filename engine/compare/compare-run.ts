@@ -51,6 +51,22 @@ export function comparableRun(store: RunStore, ref: string | number, field = 'ru
   return { stored, summaries };
 }
 
+/**
+ * The run a comparison reads, refused as comparableRun refuses it, without reading its block
+ * summaries (what the engine's thread checks before a comparison thread reads the run).
+ */
+export function checkedRun(store: RunStore, ref: string | number, field = 'run'): { stored: StoredRun } {
+  const refuse = (message: string) => (field === 'run' ? new StoredRunError(message) : new FieldError(field, message));
+  let stored: StoredRun;
+  try {
+    stored = readStoredRun(store, ref);
+  } catch (e) {
+    throw e instanceof StoredRunError ? refuse(e.message) : e;
+  }
+  if (store.committedExtent(stored.row.id).nextBlock === 0) throw refuse(`run ${stored.row.id} has no committed block: nothing to compare`);
+  return { stored };
+}
+
 export function comparedRun(stored: StoredRun, summaries: readonly BlockSummaryRecord[]): RunComparison['run'] {
   const { row } = stored;
   const dieId = (row.provenance as { dieId?: unknown }).dieId;
@@ -75,10 +91,10 @@ export function analysisBlock(b: StoredBlock, vectors: VectorSource): AnalysisBl
 }
 
 export async function compareRun(store: RunStore, ref: string | number, options: CompareRunOptions = {}): Promise<RunComparison> {
-  // refused here, naming the field, before any thread starts
-  const { stored, summaries } = comparableRun(store, ref);
+  // refused here, naming the field, before any thread starts; no summary is read in this thread
+  const { stored } = checkedRun(store, ref);
   const where = options.threads ?? 'auto';
-  const vectors = summaries.reduce((t, s) => t + s.vectors, 0);
+  const vectors = store.committedExtent(stored.row.id).vectors;
   if (where === 'threads' || (where === 'auto' && vectors >= THREADS_FROM && threadsFor(store.path))) {
     return inThread({ kind: 'run', path: store.path, run: stored.row.id, options: { ...options, threads: 'here' } });
   }

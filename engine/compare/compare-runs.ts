@@ -10,7 +10,8 @@ import { PlanePairAccumulator, type PlanePairState } from '../../shared/analysis
 import { commonSegments, figuresOf, RAILS, segmentDeltas, type Segment, type YhatReading } from '../../shared/analysis/run-vs-run';
 import { planeGeometry } from '../../shared/model/geometry';
 import type { RunStore } from '../store/run-store';
-import { comparableRun, comparedRun } from './compare-run';
+import { checkedRun, comparableRun, comparedRun } from './compare-run';
+import type { StoredRun } from '../store/stored-run';
 import { measuredAdcBits, runCalibration } from '../replay/stored-blocks';
 import { inThread, threadCount, threadsFor, THREADS_FROM } from './compare-threads';
 import { pairBlocks } from './pair-blocks';
@@ -26,7 +27,7 @@ export interface CompareRunsOptions {
 type Comparable = ReturnType<typeof comparableRun>;
 
 /** How a run reads its measured values into yhat. */
-function readingOf(store: RunStore, ref: Comparable): YhatReading {
+function readingOf(store: RunStore, ref: { stored: StoredRun }): YhatReading {
   return {
     profile: ref.stored.profile,
     geometry: planeGeometry(ref.stored.profile),
@@ -35,34 +36,8 @@ function readingOf(store: RunStore, ref: Comparable): YhatReading {
   };
 }
 
-/** The MAC-by-MAC pass over vectors [from, to), in this thread (what a comparison thread does). */
-export async function pairsHere(store: RunStore, job: { a: number; b: number; from: number; to: number; yhatRange: number }): Promise<PlanePairState> {
-  const a = comparableRun(store, job.a);
-  const b = comparableRun(store, job.b, 'with');
-  const pairs = new PlanePairAccumulator(readingOf(store, a), readingOf(store, b), job.yhatRange);
-  await pairBlocks(store, pairs, { id: job.a, summaries: a.summaries }, { id: job.b, summaries: b.summaries }, job.from, job.to);
-  return pairs.state();
-}
-
-/** Vectors [0, vectors) in `parts` stretches of about equal length, cut where both runs end a block (no block is read twice). */
-function stretches(segments: readonly Segment[], parts: number): [number, number][] {
-  const vectors = segments.at(-1)?.to ?? 0;
-  const out: [number, number][] = [];
-  let from = 0;
-  for (let k = 1; k < parts; k++) {
-    const want = (vectors * k) / parts;
-    const cut = segments.find((s) => s.to >= want && s.to > from && s.to < vectors);
-    if (!cut) break;
-    out.push([from, cut.to]);
-    from = cut.to;
-  }
-  out.push([from, vectors]);
-  return out;
-}
-
-export async function compareRuns(store: RunStore, refA: string | number, refB: string | number, options: CompareRunsOptions = {}): Promise<RunsComparison> {
-  const a = comparableRun(store, refA);
-  const b = comparableRun(store, refB, 'with');
+/** Refused, naming `with`, unless both runs measured the same stimulus and weights on the same geometry. */
+function checkPair(a: { stored: StoredRun }, b: { stored: StoredRun }): void {
   const ra = a.stored.row;
   const rb = b.stored.row;
   if (ra.vectorSet !== rb.vectorSet) {
@@ -85,6 +60,59 @@ export async function compareRuns(store: RunStore, refA: string | number, refB: 
       `run ${rb.id} was measured on another geometry (${pb.outputs} outputs, ${pb.inputBits}x${pb.weightBits} bits) than run ${ra.id} (${pa.outputs} outputs, ${pa.inputBits}x${pa.weightBits} bits)`,
     );
   }
+}
+
+/** Vectors [0, vectors) in `parts` stretches of about equal length, cut where both runs end a block (no block is read twice). */
+function stretches(segments: readonly Segment[], parts: number): [number, number][] {
+  const vectors = segments.at(-1)?.to ?? 0;
+  const out: [number, number][] = [];
+  let from = 0;
+  for (let k = 1; k < parts; k++) {
+    const want = (vectors * k) / parts;
+    const cut = segments.find((s) => s.to >= want && s.to > from && s.to < vectors);
+    if (!cut) break;
+    out.push([from, cut.to]);
+    from = cut.to;
+  }
+  out.push([from, vectors]);
+  return out;
+}
+
+/** What a part of a comparison answers: the comparison (its MAC-by-MAC figures of its stretch only) and its pair state. */
+export interface RunsPart {
+  readonly comparison: RunsComparison;
+  readonly state: PlanePairState;
+}
+
+export async function compareRuns(store: RunStore, refA: string | number, refB: string | number, options: CompareRunsOptions = {}): Promise<RunsComparison> {
+  // refused here, naming the field, before any thread starts; no summary is read in this thread
+  const a = checkedRun(store, refA);
+  const b = checkedRun(store, refB, 'with');
+  checkPair(a, b);
+  const where = options.threads ?? 'auto';
+  const vectors = Math.min(store.committedExtent(a.stored.row.id).vectors, store.committedExtent(b.stored.row.id).vectors);
+  if (!(where === 'threads' || (where === 'auto' && vectors >= THREADS_FROM && threadsFor(store.path))))
+    return (await runsHere(store, a.stored.row.id, b.stored.row.id, 0, 1)).comparison;
+  // each thread a stretch of the vectors; the first also the figures from the summaries
+  const parts = threadCount();
+  const job = { kind: 'runs', path: store.path, a: a.stored.row.id, b: b.stored.row.id, parts } as const;
+  const answers = await Promise.all(Array.from({ length: parts }, (_, part) => inThread({ ...job, part })));
+  const first = answers[0] as RunsPart;
+  const pairs = new PlanePairAccumulator(readingOf(store, a), readingOf(store, b), first.comparison.yhatDifference.hi);
+  for (const x of answers) pairs.merge(x.state);
+  const mac = pairs.result();
+  return { ...first.comparison, yhatDifference: mac.yhatDifference, levels: mac.levels, columns: mac.columns };
+}
+
+/** Part `part` of `parts` of a run against run, in this thread (what a comparison thread does): the whole of it with parts 1. */
+export async function runsHere(store: RunStore, refA: number, refB: number, part: number, parts: number): Promise<RunsPart> {
+  const a: Comparable = comparableRun(store, refA);
+  const b: Comparable = comparableRun(store, refB, 'with');
+  checkPair(a, b);
+  const pa = a.stored.profile;
+  const pb = b.stored.profile;
+  const ra = a.stored.row;
+  const rb = b.stored.row;
 
   // the summaries first: segments where both runs end a block, and each run's figures over them
   const segments = commonSegments(a.summaries, b.summaries);
@@ -97,7 +125,7 @@ export async function compareRuns(store: RunStore, refA: string | number, refB: 
   const fb = figuresOf(pb, sb);
   const deltas = segmentDeltas(pa, pb, segments, a.summaries, b.summaries);
 
-  // MAC by MAC, both runs' blocks side by side: in comparison threads, each a stretch of the vectors
+  // MAC by MAC, both runs' blocks side by side (this part's stretch of the vectors)
   const rms = (s: readonly { summary: { macs: number; errorSq: number } }[]) =>
     Math.sqrt(
       s.reduce((t, x) => t + x.summary.errorSq, 0) /
@@ -106,17 +134,12 @@ export async function compareRuns(store: RunStore, refA: string | number, refB: 
           s.reduce((t, x) => t + x.summary.macs, 0),
         ),
     );
-  const yhatRange = 6 * Math.max(rms(sa), rms(sb));
-  const pairs = new PlanePairAccumulator(readingOf(store, a), readingOf(store, b), yhatRange);
-  const where = options.threads ?? 'auto';
-  if (where === 'threads' || (where === 'auto' && vectors >= THREADS_FROM && threadsFor(store.path))) {
-    const job = { kind: 'pairs', path: store.path, a: ra.id, b: rb.id, yhatRange } as const;
-    const states = await Promise.all(stretches(segments, threadCount()).map(([from, to]) => inThread({ ...job, from, to })));
-    for (const st of states) pairs.merge(st);
-  } else await pairBlocks(store, pairs, { id: ra.id, summaries: a.summaries }, { id: rb.id, summaries: b.summaries }, 0, vectors);
+  const pairs = new PlanePairAccumulator(readingOf(store, a), readingOf(store, b), 6 * Math.max(rms(sa), rms(sb)));
+  const [from, to] = stretches(segments, parts)[part] ?? [0, 0];
+  await pairBlocks(store, pairs, { id: ra.id, summaries: a.summaries }, { id: rb.id, summaries: b.summaries }, from, to);
   const mac = pairs.result();
 
-  return {
+  const comparison: RunsComparison = {
     kind: 'runs',
     a: comparedRun(a.stored, a.summaries),
     b: comparedRun(b.stored, b.summaries),
@@ -136,4 +159,5 @@ export async function compareRuns(store: RunStore, refA: string | number, refB: 
     levels: mac.levels,
     columns: mac.columns,
   };
+  return { comparison, state: pairs.state() };
 }

@@ -5,7 +5,7 @@ import { openRunStore } from '../store/store';
 import type { RunStore } from '../store/run-store';
 import type { CompareJob, CompareReply } from './compare-jobs';
 import { compareRunHere } from './compare-run';
-import { pairsHere } from './compare-runs';
+import { runsHere } from './compare-runs';
 
 const stores = new Map<string, RunStore>();
 const storeAt = (path: string) => {
@@ -19,7 +19,7 @@ const storeAt = (path: string) => {
 
 async function perform(job: CompareJob): Promise<unknown> {
   const store = storeAt(job.path);
-  if (job.kind === 'pairs') return pairsHere(store, job);
+  if (job.kind === 'runs') return runsHere(store, job.a, job.b, job.part, job.parts);
   return compareRunHere(store, job.run, job.options);
 }
 

@@ -2,8 +2,9 @@
 // to have exactly those faults and nothing else; healthy dies (typical and noisy) have none; a
 // stuck cell in dcim shows in the digital sums alone; a saliency threshold the die applies at
 // another value misfires, and only it; the figures add up.
-import { afterEach, describe, expect, it } from 'vitest';
-import { compareRun } from '../../engine/compare/compare-run';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { compareRun, passBlocks } from '../../engine/compare/compare-run';
+import { closeCompareThreads } from '../../engine/compare/compare-threads';
 import type { RunStore } from '../../engine/store/run-store';
 import { runComparisonSchema, type Finding } from '../../shared/api/compare';
 import { DEFAULT_PROFILE } from '../../shared/model/profile';
@@ -11,6 +12,7 @@ import { killColumn, rewriteBlocks, simRun, tempStore, weightsOf } from './fixtu
 
 const stores: RunStore[] = [];
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
+afterAll(() => closeCompareThreads());
 
 function store(): RunStore {
   const s = tempStore();
@@ -63,6 +65,38 @@ describe('a run against the model', () => {
     expect(c.findings.find((f) => f.kind === 'stuck-cell' && f.column === 63)).toMatchObject({ evidence: { digitalMacs: expect.any(Number) as unknown } });
     expect(c.columns[42]).toMatchObject({ zeroFraction: 1 });
     expect(c.scan).toEqual({ vectors: 4000, blocks: 8 });
+
+    // a big run's first pass reads a part of its blocks (in a comparison thread): the same findings, and the
+    // largest outliers of the run (as many as the blocks with the largest residuals it had room for: 2 here)
+    const part = await compareRun(s, run.runId, { passVectors: 2000, threads: 'threads' });
+    expect(part.macs).toBe(2000 * 8);
+    expect(part.findings.map(place).sort()).toEqual(c.findings.map(place).sort());
+    const at = (o: (typeof c.outliers)[number]) => ({ ...o, z: undefined });
+    expect(part.outliers.slice(0, 2).map(at)).toEqual(c.outliers.slice(0, 2).map(at));
+    expect(part.figures).toEqual(c.figures);
+  }, 120_000);
+
+  it("a big run's first pass: blocks with faults and the largest residuals in their summaries, then a spread", () => {
+    const summary = { macs: 800, digitalMismatches: 0, levelAgreements: 800, yhatResidualMin: -1, yhatResidualMax: 1 };
+    const blocks = Array.from({ length: 40 }, (_, k) => ({
+      block: k,
+      firstVector: k * 100,
+      vectors: 100,
+      summary: {
+        ...summary,
+        ...(k === 7 ? { digitalMismatches: 3 } : {}),
+        ...(k === 23 ? { levelAgreements: 790 } : {}),
+        ...(k === 31 ? { yhatResidualMax: 50 } : {}),
+        ...(k === 2 ? { yhatResidualMin: -40 } : {}),
+      },
+    })) as unknown as Parameters<typeof passBlocks>[0];
+    const picked = passBlocks(blocks, 1000, 2).map((b) => b.block);
+    expect(picked).toHaveLength(10);
+    expect(picked).toEqual([...picked].sort((a, b) => a - b));
+    for (const k of [2, 7, 23, 31]) expect(picked).toContain(k);
+    // the rest spread: no stretch of a quarter of the run left out
+    for (let q = 0; q < 4; q++) expect(picked.some((k) => k >= q * 10 && k < (q + 1) * 10)).toBe(true);
+    expect(passBlocks(blocks, 4000, 2)).toHaveLength(40);
   });
 
   it("finds stuck cells under uniform inputs too, where a column's line takes in half of a cell's shift", async () => {
