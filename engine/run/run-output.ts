@@ -41,7 +41,7 @@ export class RunOutput {
     this.committed = startVectors;
     this.meter = new ProgressMeter(deps.clock, deps.statusEveryMs, startVectors);
     // a run taken up again goes on counting from its committed blocks
-    if (startVectors > 0) for (const b of deps.store.blockSummaries(runId)) this.residuals.add(b.summary.sample);
+    if (startVectors > 0) for (const b of deps.store.blockSummaries(runId, { samples: true })) this.residuals.add(b.summary.sample);
   }
 
   /** The run's start and descriptor documents, from its row as logged. */

@@ -88,7 +88,7 @@ function* unnumbered(store: RunStore, runId: number, withData: boolean): Generat
     yield descriptorDocument(runId, profile.outputs, profile.inputBits * profile.weightBits);
     const figures = new RunFiguresAccumulator(profile);
     const residuals = new ResidualHistogramsAccumulator();
-    for (const b of withData ? store.blocks(runId) : summariesAsBlocks(store, runId)) {
+    for (const b of withData ? store.blocks(runId, { samples: true }) : summariesAsBlocks(store, runId)) {
       figures.add(b.summary, burstEnergyPj(b.power), b.power.dieTempC);
       residuals.add(b.summary.sample);
       yield batchDocument(runId, b, figures.figures(), withData, residuals.result());
@@ -103,5 +103,5 @@ function* unnumbered(store: RunStore, runId: number, withData: boolean): Generat
 /** Block summaries standing in for blocks where the data is not wanted: no blob is decoded. */
 function* summariesAsBlocks(store: RunStore, runId: number): Generator<StoredBlock> {
   const none = { digital: new Float64Array(0), saliency: new Float64Array(0), level: new Uint8Array(0), codes: new Int16Array(0) };
-  for (const s of store.blockSummaries(runId)) yield { ...s, ...none };
+  for (const s of store.blockSummaries(runId, { samples: true })) yield { ...s, ...none };
 }

@@ -129,7 +129,14 @@ function view<T>(b: Buffer, make: (buf: ArrayBuffer) => T): T {
 
 const SUMMARY_COLUMNS = `block, first_vector, vectors, repeat_count, outputs, planes, macs, digital_mismatches, level_agreements, signal_sq, error_sq,
   model_error_sq, yhat_residual_min, yhat_residual_max, code_residual_count, code_residual_sum, code_residual_sq, code_residual_min, code_residual_max,
-  model_energy_pj, sample_json, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw`;
+  model_energy_pj, burst_us, die_temp_c, vdd_dig_mw, vdd_ana_mw, vdd_sram_mw`;
+/** The summary columns, with the live sample when it is asked for: overviews do not parse it. */
+const summaryColumns = (o: SampleOption) => (o.samples ? `${SUMMARY_COLUMNS}, sample_json` : SUMMARY_COLUMNS);
+
+/** samples: read each block's live sample too (the documents of a run; its histograms when it is taken up again) */
+export interface SampleOption {
+  readonly samples?: boolean;
+}
 
 interface SummaryRow {
   block: number;
@@ -152,7 +159,8 @@ interface SummaryRow {
   code_residual_min: number;
   code_residual_max: number;
   model_energy_pj: number;
-  sample_json: string | null;
+  /** selected only when samples are asked for */
+  sample_json?: string | null;
   burst_us: number;
   die_temp_c: number;
   vdd_dig_mw: number;
@@ -161,8 +169,8 @@ interface SummaryRow {
 }
 
 /** A stored sample; one that does not read as the contract's is left out rather than failing the run's read-back. */
-function sampleOf(json: string | null): { sample?: BlockSample } {
-  if (json === null) return {};
+function sampleOf(json: string | null | undefined): { sample?: BlockSample } {
+  if (json === null || json === undefined) return {};
   try {
     const parsed = blockSampleSchema.safeParse(JSON.parse(json));
     return parsed.success ? { sample: parsed.data } : {};
@@ -643,17 +651,17 @@ export class RunStore {
   }
 
   /** A run's block summaries, in vector order: figures and power, no blob read (`runs show`, taking a run up). */
-  blockSummaries(runId: number): BlockSummaryRecord[] {
+  blockSummaries(runId: number, options: SampleOption = {}): BlockSummaryRecord[] {
     const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`)
+      .prepare(`SELECT ${summaryColumns(options)} FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`)
       .all(runId) as SummaryRow[];
     return rows.map(summaryOf);
   }
 
   /** Committed blocks of a run with their measured values, in vector order, one at a time (memory stays flat). */
-  *blocks(runId: number): Generator<StoredBlock> {
+  *blocks(runId: number, options: SampleOption = {}): Generator<StoredBlock> {
     const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS}, data FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`)
+      .prepare(`SELECT ${summaryColumns(options)}, data FROM result_blocks JOIN power USING (run_id, block) WHERE run_id = ? ORDER BY block`)
       .iterate(runId) as IterableIterator<SummaryRow & { data: Buffer }>;
     for (const r of rows) {
       const m = decodeMeasured(r.data);

@@ -86,7 +86,9 @@ describe('a block’s live sample', () => {
           const bins = new Array<number>(CODE_RESIDUAL_BINS).fill(0);
           measured.codes.forEach((c, k) => {
             const ideal = codes[k % codes.length] as number;
-            if (c !== NOT_ANALOG && ideal !== NOT_ANALOG) bins[codeResidualBin(c - ideal)]++;
+            if (c === NOT_ANALOG || ideal === NOT_ANALOG) return;
+            const at = codeResidualBin(c - ideal);
+            bins[at] = (bins[at] ?? 0) + 1;
           });
           expect(s.codeResidual).toEqual(bins);
           const identity = { gain: new Float64Array(columns).fill(1), offsetLsb: new Float64Array(columns) };

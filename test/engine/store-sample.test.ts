@@ -75,6 +75,10 @@ describe('the live sample in the store', () => {
     const s = await executeRun(request, { store, board: simBoardLink({ die: parseDieConfig({}), clock: systemClock }), clock: systemClock });
     const withSamples = batchesOf(readRunDocuments(store, s.runId, { withData: true }));
     expect(withSamples.every((d) => d.sample && d.residuals)).toBe(true);
+    // overviews (runs show, export, compare) do not parse the samples; the documents ask for them
+    expect(store.blockSummaries(s.runId).every((b) => b.summary.sample === undefined)).toBe(true);
+    expect([...store.blocks(s.runId)].every((b) => b.summary.sample === undefined)).toBe(true);
+    expect(store.blockSummaries(s.runId, { samples: true }).map((b) => b.summary.sample)).toEqual(withSamples.map((d) => d.sample));
     store.close();
 
     // the same store as schema 5 had it: no sample column
