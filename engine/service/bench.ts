@@ -74,6 +74,8 @@ export class Bench implements BenchApi {
   readonly recovered: readonly number[];
   private readonly handles = new Map<number, RunHandle>();
   private readonly busy = new Map<string, string>();
+  /** boards whose run has sent its stop and is letting go of the link and the writer */
+  private readonly freeing = new Map<string, Promise<void>>();
   private sessionId: number | null = null;
   private sessionFields: SessionDoc;
   private closing = false;
@@ -244,6 +246,9 @@ export class Bench implements BenchApi {
   ): Promise<RunHandle<S>> {
     if (this.closing) throw new Error('the bench is closing');
     const key = boardKey(address);
+    // a client that saw a run's stop may start the next at once: wait for that run to let go of
+    // the board rather than refuse it as busy
+    await this.freeing.get(key);
     const holder = this.busy.get(key);
     if (holder) throw new BoardBusyError(`${choice.board} is busy with ${holder}: one run per board at a time`);
     this.busy.set(key, 'a run being set up');
@@ -269,8 +274,19 @@ export class Bench implements BenchApi {
       const control = new RunControl();
       let accept!: (v: { runId: number; guid: string }) => void;
       const accepted = new Promise<{ runId: number; guid: string }>((r) => (accept = r));
+      let freed!: () => void;
+      const freeing = new Promise<void>((r) => (freed = r));
+      // last of all, once the board is free
+      release.unshift(() => {
+        if (this.freeing.get(key) === freeing) this.freeing.delete(key);
+        freed();
+      });
       const done = body(board, stream, control, writer, (runId, guid) => {
         this.busy.set(key, `run ${runId}`);
+        // the run's own stop (not a procedure child's): from here on the board is only being let go
+        stream.subscribe((d) => {
+          if (d.type === 'stop' && d.runId === runId) this.freeing.set(key, freeing);
+        });
         accept({ runId, guid });
       });
       const ended = done.finally(async () => {
