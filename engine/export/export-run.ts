@@ -137,13 +137,14 @@ async function writeParquet(
 ): Promise<{ blocks: number; rows: number }> {
   const plan = parquetPlan(source, tuning, model);
   const parquet = new ParquetAssembler(sink, plan, metadata, `${appVersionOf()} (hyparquet-writer)`);
-  const readers = source.runs.map((r) => runBlocks(store, r.row.id, model));
+  const threads = source.macs >= tuning.workerMinMacs && store.path !== ':memory:' ? tuning.workers : 0;
+  // each run read now, so that one that cannot be read back is refused before anything is written (the threads read them again)
+  const readers = source.runs.map((r) => runBlocks(store, r.row.id, model && threads === 0));
   let blocks = 0;
   const take = async (e: Parameters<ParquetAssembler['add']>[0]) => {
     await parquet.add(e);
     blocks++;
   };
-  const threads = source.macs >= tuning.workerMinMacs && store.path !== ':memory:' ? tuning.workers : 0;
   if (threads > 0) {
     const jobs = source.runs.flatMap((r, run) => store.blockSummaries(r.row.id).map((summary) => ({ run, summary })));
     await encodeInThreads({ path: store.path, plan, runIds: source.runs.map((r) => r.row.id) }, threads, jobs, take);
