@@ -197,7 +197,7 @@ export async function benchExport(wanted = VECTORS): Promise<void> {
       `${Math.round(vectors / median(tNoModelCpu))} vectors per CPU second`,
     ],
     [
-      '  its speed / read speed',
+      '  without the model: its speed / read speed',
       median(noModelRatios),
       `per round: ${noModelRatios.map((x) => x.toFixed(3)).join(', ')}; file ${mb(noModelBytes).toFixed(1)} MB, ${(noModelBytes / storeBytes).toFixed(3)} of the run's bytes in the store`,
     ],
