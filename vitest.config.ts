@@ -7,5 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // a beforeAll that logs a run (test/export) is as slow as a test on a loaded 2-core machine
+    hookTimeout: 60_000,
   },
 });
