@@ -194,7 +194,7 @@ export async function drive(
         }
         if (fault !== 'link') throw e;
         const reason = (e as Error).message;
-        out.setState('resuming', reason);
+        out.setState('resuming', reason, deps.resumeWithinMs ?? 0);
         out.event('disconnect', reason);
         link.add(conn.client.stats);
         await conn.client.close().catch(() => undefined);

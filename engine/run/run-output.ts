@@ -28,6 +28,8 @@ export class RunOutput {
   committed: number;
   private readonly meter: ProgressMeter;
   private state: StatusState = 'running';
+  /** while resuming: when the wait for the lost board runs out (ms since the epoch, as the documents' `time`) */
+  private resumeBy: number | null = null;
   /** the residual histograms of the run so far, as a read-back of the store counts them */
   private readonly residuals = new ResidualHistogramsAccumulator();
 
@@ -58,8 +60,9 @@ export class RunOutput {
     this.status(this.state, { kind, detail });
   }
 
-  /** A change of state: paused, resuming after a lost link, running again. */
-  setState(state: Exclude<StatusState, TerminalState>, reason: string | null = null): void {
+  /** A change of state: paused, resuming after a lost link (waiting `waitMs` for it), running again. */
+  setState(state: Exclude<StatusState, TerminalState>, reason: string | null = null, waitMs: number | null = null): void {
+    this.resumeBy = state === 'resuming' && waitMs !== null ? Date.now() + waitMs : null;
     if (state === 'resuming') this.deps.store.setState(this.runId, 'interrupted', reason);
     if (state === 'running' && this.state === 'resuming') this.deps.store.setState(this.runId, 'running', null);
     this.state = state;
@@ -109,6 +112,7 @@ export class RunOutput {
       etaSeconds,
       step: null,
       event,
+      ...(this.resumeBy !== null && state === 'resuming' ? { resumeBy: new Date(this.resumeBy).toISOString() } : {}),
       time: new Date().toISOString(),
     });
   }

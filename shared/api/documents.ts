@@ -114,6 +114,8 @@ export const statusDocumentSchema = z.object({
   step: stepSchema.nullable(),
   /** a board or run event this status reports (reboot, disconnect, pause, ...) */
   event: z.object({ kind: z.string(), detail: z.string().nullable() }).nullable(),
+  /** resuming: when the engine stops waiting for the lost board and ends the run interrupted */
+  resumeBy: time.optional(),
   time,
 });
 

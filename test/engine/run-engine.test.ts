@@ -110,9 +110,19 @@ describe('a run', () => {
 
   it('after a disconnect, resumes on the same board from the last committed batch: no vector lost or repeated', async () => {
     const { store, board } = setup(parseFaultSpec('disconnect-after=40'));
-    const s = await executeRun(request, { store, board, clock: systemClock, resumeWithinMs: 5000 });
+    const docs: RunDocument[] = [];
+    const s = await executeRun(request, { store, board, clock: systemClock, resumeWithinMs: 5000, emit: (d) => docs.push(d as RunDocument) });
     expect(s.state).toBe('completed');
     expect(s.resumes).toBe(1);
+    // while it waits, its status says until when: the disconnect's time plus the wait
+    const waiting = docs.filter((d) => d.type === 'status' && d.state === 'resuming');
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const d of waiting) {
+      if (d.type !== 'status' || !d.resumeBy) throw new Error(`status ${d.seq} has no resumeBy`);
+      expect(Date.parse(d.resumeBy) - Date.parse(d.time)).toBeGreaterThan(4000);
+      expect(Date.parse(d.resumeBy) - Date.parse(d.time)).toBeLessThanOrEqual(5000);
+    }
+    expect(docs.filter((d) => d.type === 'status' && d.state !== 'resuming').every((d) => d.type === 'status' && d.resumeBy === undefined)).toBe(true);
     expect(s.digitalMismatches).toBe(0);
     const blocks = coverage(store, s.runId);
     expect(blocks.reduce((next, [first, n]) => (first === next ? next + n! : -1), 0)).toBe(1200);

@@ -69,6 +69,20 @@ describe('the resume countdown', () => {
     expect(w.find('[data-testid="resume-countdown"]').text()).toBe('Board disconnected — resuming within 25 s');
   });
 
+  it('counts to the deadline the engine’s status gives, whatever the page assumes', async () => {
+    const fold = lostAt10s();
+    // a run started elsewhere with a 45 s wait: the status says until when, the page assumes 10 s
+    fold.apply(statusDoc(3, 6, { state: 'resuming', vectorsDone: 800, vectorsTotal: 4000, resumeBy: at(55), time: at(10) }));
+    expect(fold.snapshot().resumeBy).toBe(T0 + 55_000);
+    const w = mount(RunStatus, { props: props(fold) });
+    expect(w.find('[data-testid="resume-countdown"]').text()).toBe('Board disconnected — resuming within 45 s');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(w.find('[data-testid="resume-countdown"]').text()).toBe('Board disconnected — resuming within 15 s');
+    // once running again, the deadline is gone from the view
+    fold.apply(statusDoc(3, 7, { state: 'running', vectorsDone: 800, vectorsTotal: 4000, time: at(41) }));
+    expect(fold.snapshot().resumeBy).toBeNull();
+  });
+
   it('says when the wait is not known (a procedure’s child run), with no number', () => {
     const w = mount(RunStatus, { props: { ...props(lostAt10s()), resumeWithinMs: null } });
     expect(w.find('[data-testid="resume-countdown"]').text()).toBe('Board disconnected — waiting for it to come back');

@@ -1,8 +1,8 @@
 // A board lost mid-run, as the run's status shows it: the engine waits `resumeWithinMs` for the
 // same board (engine/run/drive.ts: the run's state is 'resuming' from the disconnect event on),
-// then goes on from its last committed batch, or ends the run interrupted. The documents carry
-// the disconnect's time but not the wait, so the deadline is the event's time plus the wait the
-// run was started with (the API's default, 10 s, unless the caller knows better).
+// then goes on from its last committed batch, or ends the run interrupted. Its status documents
+// say until when (`resumeBy`); a stream without it (an older engine) gets the event's time plus
+// the wait the run was started with (the API's default, 10 s, unless the caller knows better).
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { runOptionsSchema } from '../../../shared/api/run-options';
 import type { RunView } from '../fold/run-fold';
@@ -12,7 +12,7 @@ export const DEFAULT_RESUME_WITHIN_MS: number = runOptionsSchema.shape.resumeWit
 
 export type BoardLink =
   /** the board was lost; the engine waits for it until `deadline` (ms since the epoch; null: not known) */
-  | { readonly phase: 'waiting'; readonly since: number; readonly deadline: number | null; readonly detail: string | null }
+  | { readonly phase: 'waiting'; readonly since: number; readonly deadline: number | null; readonly waitMs: number | null; readonly detail: string | null }
   /** it came back and the run went on */
   | { readonly phase: 'resumed'; readonly at: number }
   /** it did not: the run ended interrupted */
@@ -33,7 +33,10 @@ export function boardLink(view: RunView, resumeWithinMs: number | null): BoardLi
   }
   if (!lost) return null;
   const since = Date.parse(lost.time);
-  if (view.state === 'resuming') return { phase: 'waiting', since, deadline: resumeWithinMs === null ? null : since + resumeWithinMs, detail: lost.detail };
+  if (view.state === 'resuming') {
+    const deadline = view.resumeBy ?? (resumeWithinMs === null ? null : since + resumeWithinMs);
+    return { phase: 'waiting', since, deadline, waitMs: deadline === null ? null : Math.max(0, deadline - since), detail: lost.detail };
+  }
   if (back) return { phase: 'resumed', at: Date.parse(back.time) };
   if (view.state === 'interrupted') return { phase: 'lost', since };
   // running again before its resume event was committed

@@ -92,6 +92,8 @@ export interface RunView {
   readonly report: ReportView | null;
   /** the last document's sequence number */
   readonly lastSeq: number;
+  /** resuming: when the engine stops waiting for the lost board (ms since the epoch), as its status said */
+  readonly resumeBy: number | null;
 }
 
 export interface FoldLimits {
@@ -291,6 +293,7 @@ export class RunFold {
       summary: this.stop && kind === 'run' ? parseRunSummary(this.stop.summary) : null,
       report: this.stop && kind ? parseReport(kind, this.stop.summary) : null,
       lastSeq: this.lastSeq,
+      resumeBy: !this.stop && this.state === 'resuming' && st?.resumeBy ? Date.parse(st.resumeBy) : null,
     };
   }
 
