@@ -100,10 +100,20 @@ export const useBenchStore = defineStore('bench', () => {
   const choice = computed(() => boardChoice(selection.value));
   const description = computed(() => describeBoard(selection.value));
 
+  // the serial ports are listed once a screen shows them, not at every connect: listing them holds
+  // the engine 0.1-0.5 s (udev), which a page opened on the History waited out before its rows
+  let portsWanted = false;
+
   async function refresh(): Promise<void> {
     const c = conn.client();
     info.value = await c.call('bench.info', {});
-    await refreshPorts();
+    if (portsWanted) await refreshPorts();
+  }
+
+  /** A screen shows the ports: list them now and at each reconnect. */
+  function showPorts(): Promise<void> {
+    portsWanted = true;
+    return refreshPorts();
   }
 
   async function refreshPorts(): Promise<void> {
@@ -131,5 +141,5 @@ export const useBenchStore = defineStore('bench', () => {
     }
   }
 
-  return { info, ports, portsError, selection, identity, identifying, errors, choice, description, refresh, refreshPorts, identify };
+  return { info, ports, portsError, selection, identity, identifying, errors, choice, description, refresh, refreshPorts, showPorts, identify };
 });
