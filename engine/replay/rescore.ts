@@ -14,6 +14,7 @@
 // codes were measured with (`measuredAdcBits`).
 import { readFile } from 'node:fs/promises';
 import { FieldError } from '../../shared/api/run-options';
+import { blockSample } from '../../shared/analysis/block-sample';
 import { compareWithModel, type AdcCalibration } from '../../shared/analysis/compare';
 import { RunFiguresAccumulator } from '../../shared/analysis/run-figures';
 import type { Clock } from '../../shared/clock';
@@ -227,8 +228,10 @@ export async function startRescore(store: RunStore, ref: string | number, req: R
           level: b.level,
           codes: b.codes,
         };
-        const cmp = compareWithModel(profile, model.geometry, expected, measured, plan.calibration.reading);
-        await out.batch({ ...b, summary: cmp }, null);
+        const { yhat, ...cmp } = compareWithModel(profile, model.geometry, expected, measured, plan.calibration.reading);
+        // the live plots' sample and histograms, as a measured run's blocks have them (drive.ts)
+        const sample = blockSample(profile, model.geometry, expected, measured, yhat, plan.calibration.reading);
+        await out.batch({ ...b, summary: { ...cmp, sample } }, null);
         await pause();
       }
       const s = summary(control.aborted ? 'aborted' : 'completed', control.aborted ? 'aborted by the user' : null);

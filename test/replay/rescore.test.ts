@@ -8,6 +8,7 @@ import { startRescore } from '../../engine/replay/rescore';
 import { readRunDocuments } from '../../engine/store/run-documents';
 import type { RunStore } from '../../engine/store/run-store';
 import { readStoredRun } from '../../engine/store/stored-run';
+import { blockSample } from '../../shared/analysis/block-sample';
 import { compareWithModel } from '../../shared/analysis/compare';
 import type { RunDocument } from '../../shared/api/documents';
 import { createDieModel } from '../../shared/model/evaluator';
@@ -32,6 +33,7 @@ function expectFreshSummaries(store: RunStore, parent: number, derived: number, 
   const { vectors, weights, config } = readStoredRun(store, parent);
   const model = createDieModel(profile, weights);
   const kept = store.blockSummaries(derived);
+  const sampled = store.blockSummaries(derived, { samples: true });
   const parentBlocks = [...store.blocks(parent)];
   const derivedBlocks = [...store.blocks(derived)];
   expect(kept).toHaveLength(parentBlocks.length);
@@ -40,14 +42,20 @@ function expectFreshSummaries(store: RunStore, parent: number, derived: number, 
     for (const f of ['digital', 'saliency', 'level', 'codes'] as const) expect(bytes(d[f]).equals(bytes(b[f]))).toBe(true);
     expect(d.power).toEqual(b.power);
     const expected = model.evaluate(intMatrix(b.vectors, profile.rows, vectors.read(b.firstVector, b.vectors)), config, { codes: true });
-    const fresh = compareWithModel(
-      profile,
-      model.geometry,
-      expected,
-      { first: b.firstVector, count: b.vectors, outputs: b.outputs, planes: b.planes, digital: b.digital, saliency: b.saliency, level: b.level, codes: b.codes },
-      reading,
-    );
+    const measured = {
+      first: b.firstVector,
+      count: b.vectors,
+      outputs: b.outputs,
+      planes: b.planes,
+      digital: b.digital,
+      saliency: b.saliency,
+      level: b.level,
+      codes: b.codes,
+    };
+    const fresh = compareWithModel(profile, model.geometry, expected, measured, reading);
     expect(kept[k]!.summary).toEqual(Object.fromEntries(Object.entries(fresh).filter(([key]) => key !== 'yhat')));
+    // the live plots' sample of the re-scored block, against the fresh model
+    expect(sampled[k]!.summary.sample).toEqual(blockSample(profile, model.geometry, expected, measured, fresh.yhat, reading));
   });
 }
 
