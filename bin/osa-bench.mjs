@@ -6,6 +6,7 @@
 // before there was a build, so an edited source is never shadowed by old compiled code.
 // OSA_BENCH_FROM_SOURCE=1 runs the sources whatever the build.
 import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
 
@@ -28,8 +29,11 @@ function freshBuild() {
 const build = freshBuild();
 if (build) {
   if (process.env.OSA_BENCH_DEBUG) process.setSourceMapsEnabled(true); // stacks name the .ts sources
+  // where the worker threads' built modules are (engine/*/*-worker.mjs; threads inherit the environment)
+  process.env.OSA_BENCH_BUILD = fileURLToPath(new URL('.', build));
   await import(build.href);
 } else {
+  delete process.env.OSA_BENCH_BUILD;
   const { register } = await import('tsx/esm/api');
   register();
   await import('../cli/main.ts');

@@ -62,7 +62,14 @@ const tmp = join(DIST, `.tmp-${process.pid}`);
 rmSync(tmp, { recursive: true, force: true });
 // the plugin writes paths relative to where the build will live: dist/cli/<hash>/ is as deep as tmp
 const result = await build({
-  entryPoints: { main: join(ROOT, 'cli/main.ts') },
+  // the worker threads' modules too: a thread of a built osa-bench starts without tsx (about a
+  // second of a core each); engine/*/*-worker.mjs pick them where bin/osa-bench.mjs says
+  entryPoints: {
+    main: join(ROOT, 'cli/main.ts'),
+    'block-writer-thread': join(ROOT, 'engine/store/block-writer-thread.ts'),
+    'compare-thread': join(ROOT, 'engine/compare/compare-thread.ts'),
+    'export-worker-thread': join(ROOT, 'engine/export/export-worker-thread.ts'),
+  },
   outdir: tmp,
   absWorkingDir: ROOT,
   bundle: true,

@@ -1,5 +1,12 @@
-// A comparison thread's entry: TypeScript through tsx's loader, as the store's writer thread does.
-import { register } from 'tsx/esm/api';
+// A comparison thread's entry: its built module when the osa-bench that starts it runs its build
+// (bin/osa-bench.mjs names the build's folder in OSA_BENCH_BUILD), else the TypeScript through tsx's loader.
+import { pathToFileURL } from 'node:url';
 
-register();
-await import('./compare-thread.ts');
+const built = process.env.OSA_BENCH_BUILD;
+if (built) {
+  await import(new URL('compare-thread.mjs', pathToFileURL(`${built}/`)).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./compare-thread.ts');
+}

@@ -1,6 +1,12 @@
-// The Parquet export's encoder thread's entry: TypeScript through tsx's loader, as in
-// engine/store/block-writer-worker.mjs (the built CLI starts this file from the sources too).
-import { register } from 'tsx/esm/api';
+// The Parquet export's encoder thread's entry: its built module when the osa-bench that starts it runs its build
+// (bin/osa-bench.mjs names the build's folder in OSA_BENCH_BUILD), else the TypeScript through tsx's loader.
+import { pathToFileURL } from 'node:url';
 
-register();
-await import('./export-worker-thread.ts');
+const built = process.env.OSA_BENCH_BUILD;
+if (built) {
+  await import(new URL('export-worker-thread.mjs', pathToFileURL(`${built}/`)).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./export-worker-thread.ts');
+}
