@@ -135,6 +135,8 @@ export function writableSink(out: Writable): ByteSink {
     },
     async write(chunk) {
       if (failed) throw failed;
+      // a download whose client hung up: its 'close' has gone by, so no drain would ever come
+      if (out.destroyed || out.writableEnded) throw new Error('the output closed before the export was written');
       bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
       if (out.write(chunk)) return;
       await new Promise<void>((resolveDrain, reject) => {
