@@ -63,6 +63,24 @@ describe('the replay store', () => {
     expect(replay.view?.batches).toBe(5);
   });
 
+  it('keeps the documents that come in the same read as the answer to replay.start', async () => {
+    const { engine } = replayEngine();
+    await connected(engine);
+    const socket = engine.sockets[0]!;
+    const deliver = socket.deliver.bind(socket);
+    // the engine's answer and the whole replay in one go, with no turn in between
+    socket.deliver = (message) => {
+      deliver(message);
+      const replayId = (message as { result?: { replayId?: number } }).result?.replayId;
+      if (replayId !== undefined) for (const document of storedDocs(7)) deliver({ jsonrpc: '2.0', method: 'replay.document', params: { replayId, document } });
+    };
+    const replay = useReplayStore();
+    expect(await replay.start(7)).toBe(true);
+    await until(() => replay.ended, 'the replay ended with the run’s stop');
+    expect(replay.view?.batches).toBe(5);
+    expect(replay.view?.summary?.vectors).toBe(2000);
+  });
+
   it('pauses, resumes and stops the replay by its id', async () => {
     const { engine, send } = replayEngine();
     await connected(engine);

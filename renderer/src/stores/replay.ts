@@ -90,7 +90,15 @@ export const useReplayStore = defineStore('replay', () => {
   /** Start the replay of `run` (a fresh fold unless `keepFold`: a new speed goes on in the same plots). */
   async function begin(run: number, at: ReplaySpeed, fromVector: number | undefined, keepFold: boolean): Promise<boolean> {
     const client = conn.client();
-    const started = await client.call('replay.start', { run, speed: at, ...(fromVector === undefined ? {} : { fromVector }) });
+    // the watch is set as the answer is read (the documents follow it at once, maybe in the same
+    // read); what comes before this store is ready for it waits in `early`
+    let ready = false;
+    const early: WireDocument[] = [];
+    const { started, watch } = await client.startReplay({ run, speed: at, ...(fromVector === undefined ? {} : { fromVector }) }, (doc) => {
+      if (!ready) early.push(doc);
+      // a replay stopped for a new speed may still send what it had in flight: not this one's
+      else if (replayId.value === started.replayId) receive(doc);
+    });
     closeFeed();
     if (!keepFold || current.value === null) {
       openings = [];
@@ -101,11 +109,9 @@ export const useReplayStore = defineStore('replay', () => {
     speed.value = at;
     paused.value = false;
     ended.value = false;
-    // set before the next message is read: the replay's documents follow its answer
-    feed = client.watchReplay(started.replayId, (doc) => {
-      // a replay stopped for a new speed may still send what it had in flight: not this one's
-      if (replayId.value === started.replayId) receive(doc);
-    });
+    feed = watch;
+    ready = true;
+    for (const doc of early.splice(0)) receive(doc);
     return true;
   }
 
