@@ -57,9 +57,13 @@ export const useLivePickupStore = defineStore('livePickup', () => {
       // the newest first: it is the one a screen takes up when several start at once
       for (const l of [...live].sort((a, b) => b.runId - a.runId)) {
         if (seen.has(l.runId)) continue;
-        seen.add(l.runId);
-        if (watching(l.runId)) continue;
+        if (watching(l.runId)) {
+          seen.add(l.runId);
+          continue;
+        }
         const row = await client.call('runs.get', { run: l.runId });
+        // seen once its row is read: a lookup that failed is tried again at the next reading
+        seen.add(l.runId);
         // a procedure's child runs come in its stream; the page may have started it meanwhile
         if (row.parentId !== null || watching(row.id)) continue;
         await take(row, quiet);
