@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { RedecodeReport } from '../../../shared/api/compare';
-import { downloadUrl, type ExportFileFormat } from '../../../shared/api/downloads';
+import { DOWNLOAD_EXTENSIONS, downloadUrl, type ExportFileFormat } from '../../../shared/api/downloads';
 import type { MODES } from '../../../shared/model/modes';
 import { desktopBridge } from '../api/desktop-bridge';
 import { errorsOf, type FieldErrors } from '../forms/field-errors';
@@ -46,7 +46,7 @@ export function rescoreParams(run: number, f: RescoreForm) {
 
 /** A file name for a run's export. */
 export function exportFileName(run: number, format: ExportFileFormat, withRun: number | null = null): string {
-  const ext = format === 'json' ? 'jsonl' : format;
+  const ext = DOWNLOAD_EXTENSIONS[format];
   return withRun === null ? `run-${run}.${ext}` : `compare-${run}-${withRun}.${ext}`;
 }
 
@@ -96,7 +96,7 @@ export const useRunActionsStore = defineStore('runActions', () => {
     if (!bridge) return false;
     saved.value = null;
     const written = await act('export', EXPORT_FIELDS, async () => {
-      const ext = format === 'json' ? 'jsonl' : format;
+      const ext = DOWNLOAD_EXTENSIONS[format];
       // the bridge's dialog writes what it is given; the engine then writes the export over it
       const picked = await bridge.saveFile({
         title: 'Export',
