@@ -3,7 +3,7 @@
 // run's stored vector set, weights, profile and configuration as engine/store/block-reader.ts does
 // (the same model, so the same doubles). One block at a time in any order: the Parquet export's
 // threads each read the blocks they encode from their own connection (parquet-pool.ts).
-import { NOT_ANALOG } from '../../shared/model/mac-batch';
+import { measuredYhat as macYhat, type YhatReading } from '../../shared/analysis/run-vs-run';
 import { createDieModel, type DieModel } from '../../shared/model/evaluator';
 import { planeGeometry, type PlaneGeometry } from '../../shared/model/geometry';
 import { intMatrix } from '../../shared/model/matrix';
@@ -22,28 +22,12 @@ export interface ExportBlock extends StoredBlock {
 type Calibration = ReturnType<RunStore['calibration']>;
 
 /**
- * The measured yhat of each MAC, as shared/analysis/compare.ts computes it (the same operations in
- * the same order, so the same doubles): D + (sum over analog planes of weight x code) x N / L.
+ * The measured yhat of each MAC (shared/analysis/run-vs-run.ts, the same operations in the same
+ * order as shared/analysis/compare.ts, so the same doubles): D + (sum over analog planes of weight x code) x N / L.
  */
-export function measuredYhat(b: StoredBlock, rows: number, weightBits: number, geometry: PlaneGeometry, calibration: Calibration): Float64Array {
-  const { planes, outputs } = b;
-  const macs = b.digital.length;
-  const yhat = new Float64Array(macs);
-  for (let mac = 0; mac < macs; mac++) {
-    let a = 0;
-    const columns = (mac % outputs) * weightBits;
-    for (let p = 0; p < planes; p++) {
-      const raw = b.codes[mac * planes + p] as number;
-      if (raw === NOT_ANALOG) continue;
-      let code = raw;
-      if (calibration) {
-        const col = columns + (geometry.weightBit[p] as number);
-        code = (raw - (calibration.offsetLsb[col] as number)) / (calibration.gain[col] as number);
-      }
-      a += (geometry.planeWeight[p] as number) * code;
-    }
-    yhat[mac] = (b.digital[mac] as number) + (a * rows) / geometry.adcTop;
-  }
+export function measuredYhat(b: StoredBlock, reading: Pick<YhatReading, 'profile' | 'geometry' | 'calibration'>): Float64Array {
+  const yhat = new Float64Array(b.digital.length);
+  for (let mac = 0; mac < yhat.length; mac++) yhat[mac] = macYhat(reading, b.digital, b.codes, mac, mac % b.outputs);
   return yhat;
 }
 
@@ -71,7 +55,7 @@ export class RunBlocks {
     if (!m) throw new Error(`run ${this.runId} has no block ${s.block}`);
     const { profile, config, vectors } = this.stored;
     const block: StoredBlock = { ...s, digital: m.digital, saliency: m.saliency, level: m.level, codes: m.codes };
-    const yhat = measuredYhat(block, profile.rows, profile.weightBits, this.geometry, this.calibration);
+    const yhat = measuredYhat(block, { profile, geometry: this.geometry, calibration: this.calibration });
     if (!this.model) return { ...block, yhat, modelYhat: null, modelLevel: null, exact: null };
     const expected = this.model.evaluate(intMatrix(s.vectors, profile.rows, vectors.read(s.firstVector, s.vectors)), config);
     // results hold vectors x repeat records, record r for vector r mod vectors

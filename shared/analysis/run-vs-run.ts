@@ -133,7 +133,13 @@ export interface YhatReading {
 }
 
 /** The measured yhat of one MAC from MAC x plane codes: D + A * N / L, A from the codes read through the calibration (the reading plane-pairs.ts does plane by plane). */
-export function measuredYhat(r: YhatReading, digital: ArrayLike<number>, codes: Int16Array, mac: number, output: number): number {
+export function measuredYhat(
+  r: Pick<YhatReading, 'profile' | 'geometry' | 'calibration'>,
+  digital: ArrayLike<number>,
+  codes: Int16Array,
+  mac: number,
+  output: number,
+): number {
   const { geometry, calibration, profile } = r;
   const planes = geometry.planes;
   const columns = output * profile.weightBits;
