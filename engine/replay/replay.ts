@@ -1,14 +1,17 @@
 // A logged run played back as its documents (docs/replay-compare.md): the same start, descriptor,
 // batches (with their measured arrays) and stop that the store reads back, into a DocumentStream,
 // so that the Run screen shows a replay as it shows a run. As fast as possible, at the run's own
-// pace or `speed` times it, with pause, resume, stop and a seek to the block holding a vector.
+// pace or `speed` times it, with pause, resume, stop, a seek to the block holding a vector and a
+// new speed while it plays.
 //
 // The pace is the run's own: each batch goes out as long after the one before as its block was
 // committed after the block before (result_blocks.committed_at), the first after the run's start,
 // the stop after the last batch as the run ended after it. A store whose commit times do not read
 // (or go backwards) is paced evenly over the run's duration; a run with no end, at one batch a
 // second (the engine sizes batches to about a second of link). Status documents (progress, and
-// every pause, resume and seek as an event) are the replay's own and are not in the stored run.
+// every pause, resume, seek and speed change as an event) are the replay's own and are not in the
+// stored run. At a finite speed the ETA is what is left of the run's own timeline over the speed,
+// so it follows a new speed at once; as fast as possible, it is the measured rate's.
 import type { BatchDocument, RunDocument, StatusDocument, UnnumberedDocument } from '../../shared/api/documents';
 import { FieldError } from '../../shared/api/run-options';
 import type { Clock, TimerHandle } from '../../shared/clock';
@@ -50,8 +53,12 @@ export interface ReplaySummary {
 export interface ReplayControls extends RunControls {
   /** go on from the block holding `vector` (of `runId`, by default the replayed run or the first child run holding it) */
   seek(vector: number, runId?: number): void;
+  /** another pace from now on: times the run's own, null (or Infinity) as fast as possible; in the middle of a gap, what is left of it is rescaled */
+  setSpeed(speed: number | null): void;
   /** the vector after the last batch that went out */
   readonly position: number;
+  /** times the run's own pace; null: as fast as possible */
+  readonly speed: number | null;
 }
 
 export interface ReplayHandle extends RunHandle<ReplaySummary> {
@@ -69,12 +76,15 @@ const ONE_A_SECOND_MS = 1000;
 export function replayRun(store: RunStore, ref: string | number, options: ReplayOptions): ReplayHandle {
   const row = store.getRun(ref);
   if (!row) throw new StoredRunError(`no run '${ref}' in ${store.path}`);
-  const speed = options.speed ?? Infinity;
-  if (!(speed > 0)) throw new FieldError('speed', `must be above 0, got ${speed}`);
+  let speed = speedOf(options.speed);
   const { entries, pace, durationMs } = timeline(store, row.id);
   const withData = options.withData ?? true;
   const clock = options.clock;
   const stream = new DocumentStream();
+
+  /** the run's own time (ms) at which each run's documents end: what an ETA counts down to */
+  const endOf = new Map<number, number>();
+  for (const e of entries) endOf.set(e.doc.runId, e.at);
 
   let next = 0;
   /** entries that go out first, at once: the start and descriptor of the run a replay from a vector begins in */
@@ -93,7 +103,11 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
   let vectors = 0;
   /** a seek asked for: the entry to go on from */
   let seekTo: number | null = null;
-  /** what the loop waits on (a paced gap, a pause): settled early by pause, seek and stop */
+  /** the run's own time (ms) of the last entry that went out, or how far a settled gap had got */
+  let last = entries[0]?.at ?? 0;
+  /** a paced gap in progress: when it began (clock ms) and at what speed */
+  let waiting: { readonly since: number; readonly speed: number } | null = null;
+  /** what the loop waits on (a paced gap, a pause): settled early by pause, seek, a new speed and stop */
   let wake: (() => void) | null = null;
   const rouse = () => {
     const w = wake;
@@ -101,11 +115,17 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
     w?.();
   };
   const totals = new Map<number, number>();
-  const meter = new ProgressMeter(clock, 0, 0);
+  let meter = new ProgressMeter(clock, 0, 0);
+  /** where the replay is in the run's own time: the last entry out, and the part of a gap gone by */
+  const timelineNow = () => last + (waiting ? (clock.now() - waiting.since) * waiting.speed : 0);
 
   const status = (state: StatusDocument['state'], event: StatusDocument['event'], runId = row.id) => {
     const total = totals.get(runId) ?? row.vectorsTotal;
-    const { rate, etaSeconds } = meter.measure(position, total);
+    const measured = meter.measure(position, total);
+    const rate = measured.rate;
+    const end = endOf.get(runId);
+    // paced: what is left of the run's own timeline at the speed now in force (exact, and at once after a new speed)
+    const etaSeconds = Number.isFinite(speed) && end !== undefined ? Math.max(0, end - timelineNow()) / speed / 1000 : measured.etaSeconds;
     stream.emit({ type: 'status', runId, state, vectorsDone: position, vectorsTotal: total, rate, etaSeconds, step: null, event, time: new Date().toISOString() });
   };
 
@@ -134,6 +154,7 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
   const emit = (entry: Entry) => {
     const doc = entry.doc;
     if (doc.type === 'start') totals.set(doc.runId, doc.vectorsTotal);
+    last = entry.at;
     if (doc.type === 'batch') {
       stream.emit(withData ? { ...doc, data: blockData(store, doc.runId, doc.block) } : doc);
       position = doc.firstVector + doc.vectors;
@@ -151,7 +172,7 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
     // the caller subscribes first: documents go out from the next turn on
     await Promise.resolve();
     for (const k of prelude) emit(entries[k] as Entry);
-    let last = next > 0 ? (entries[next] as Entry).at : (entries[0]?.at ?? 0);
+    last = next > 0 ? (entries[next] as Entry).at : (entries[0]?.at ?? 0);
     while (next < entries.length && !aborted) {
       await waitWhilePaused();
       if (aborted) break;
@@ -161,17 +182,19 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
         last = (entries[next] as Entry).at;
       }
       const entry = entries[next] as Entry;
-      // a pause or a seek in the middle of a gap: the gap starts again from what is left of it
+      // a pause, a seek or a new speed in the middle of a gap settles it early: the part gone by
+      // counts at the speed it went at, and what is left is timed again at the speed then in force
       const gap = Number.isFinite(speed) ? Math.max(0, entry.at - last) / speed : 0;
-      const waitStart = clock.now();
-      if (gap > 0 && !(await sleep(gap))) {
-        if (!paused && seekTo === null) continue;
-        if (seekTo === null) last += (clock.now() - waitStart) * speed;
-        continue;
+      if (gap > 0) {
+        waiting = { since: clock.now(), speed };
+        const slept = await sleep(gap);
+        const gone = timelineNow();
+        waiting = null;
+        last = slept ? entry.at : gone;
+        if (!slept) continue;
       }
       if (paused || seekTo !== null || aborted) continue;
       emit(entry);
-      last = entry.at;
       next++;
       // as fast as possible still lets the process breathe between batches
       if (!Number.isFinite(speed) && entry.doc.type === 'batch') await new Promise<void>((r) => setImmediate(r));
@@ -198,12 +221,25 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
       aborted = true;
       rouse();
     },
+    setSpeed(to: number | null) {
+      const now = speedOf(to);
+      if (aborted || now === speed) return;
+      const was = speed;
+      speed = now;
+      status(paused ? 'paused' : 'running', { kind: 'speed', detail: `${speedText(now)} (was ${speedText(was)}) at vector ${position}` });
+      // the rate is measured afresh from here, at the new pace
+      meter = new ProgressMeter(clock, 0, position);
+      rouse();
+    },
     seek(vector: number, runId?: number) {
       const at = findBatch(entries, vector, runId, row.id);
       if (at < 0) throw new FieldError('vector', `no committed block of run ${runId ?? row.id} holds vector ${vector}`);
       seekTo = at;
       const b = (entries[at] as Entry).doc as BatchDocument;
       position = b.firstVector;
+      // the timeline is where the block sought is (the gap in progress is dropped)
+      last = (entries[at] as Entry).at;
+      waiting = null;
       status(paused ? 'paused' : 'running', { kind: 'seek', detail: `to vector ${vector}: block ${b.block} of run ${b.runId}, from vector ${b.firstVector}` }, b.runId);
       rouse();
     },
@@ -213,12 +249,24 @@ export function replayRun(store: RunStore, ref: string | number, options: Replay
     get position() {
       return position;
     },
+    get speed() {
+      return Number.isFinite(speed) ? speed : null;
+    },
   };
 
   const done = play().finally(() => stream.end());
   done.catch(() => undefined);
   return { runId: row.id, guid: row.guid, documents: stream, control, done };
 }
+
+/** A speed as asked (null or Infinity: as fast as possible), or a FieldError naming `speed`. */
+function speedOf(asked: number | null | undefined): number {
+  const speed = asked ?? Infinity;
+  if (!(speed > 0)) throw new FieldError('speed', `must be above 0 (or null: as fast as possible), got ${String(speed)}`);
+  return speed;
+}
+
+const speedText = (speed: number) => (Number.isFinite(speed) ? `${speed}× the run's pace` : 'as fast as possible');
 
 /** The stored run's documents (without data) and when each happened, paced as the run went. */
 function timeline(store: RunStore, runId: number): { entries: Entry[]; pace: PaceSource; durationMs: number } {

@@ -1,12 +1,14 @@
 // Replay: a logged run plays back as exactly the documents the store reads back (data and all),
 // at its own pace from its commit times, faster, or as fast as possible, on a fake clock; pause
 // holds it, resume goes on with what was left of the gap, a seek jumps to the block holding a
-// vector with the run's figures as they were there, and a stop ends it.
+// vector with the run's figures as they were there, a new speed rescales what is left of the gap in
+// progress (and the ETA with it), and a stop ends it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { replayRun, type ReplayHandle } from '../../engine/replay/replay';
 import { readRunDocuments } from '../../engine/store/run-documents';
 import type { RunStore } from '../../engine/store/run-store';
-import type { RunDocument } from '../../shared/api/documents';
+import type { RunDocument, StatusDocument } from '../../shared/api/documents';
+import { FieldError } from '../../shared/api/run-options';
 import { FakeClock, turn } from '../support/fake-clock';
 import { simRun, tempStore } from '../compare/fixtures';
 
@@ -126,6 +128,107 @@ describe('replay', () => {
     expect(summary).toMatchObject({ state: 'aborted', batches: 3 });
     expect(docs.at(-1)).toMatchObject({ type: 'status', state: 'aborted' });
     expect(docs.some((d) => d.type === 'stop')).toBe(false);
+  });
+
+  it('a new speed in the middle of a gap rescales what is left of it, and the ETA follows', async () => {
+    const { store, runId } = await pacedRun();
+    const clock = new FakeClock();
+    const h = replayRun(store, runId, { speed: 1, clock, withData: false });
+    const docs = collect(h);
+    // blocks 0 and 1 out (at 1 s and 2 s); half of the gap to block 2 gone
+    await advance(clock, 2500, 10);
+    expect(batches(docs)).toEqual([0, 1]);
+    expect(h.control.speed).toBe(1);
+    h.control.setSpeed(4);
+    expect(h.control.speed).toBe(4);
+    const changed = docs.at(-1) as StatusDocument;
+    expect(changed).toMatchObject({ type: 'status', state: 'running', vectorsDone: 500, event: { kind: 'speed', detail: expect.stringContaining('4×') as unknown } });
+    // 7 s of the run left at four times its pace
+    expect(changed.etaSeconds).toBeCloseTo(1.75, 6);
+    // the 500 ms left of the gap take 125 ms now, not 500 ms (nor 250 ms for a gap started again)
+    await advance(clock, 115, 5);
+    expect(batches(docs)).toEqual([0, 1]);
+    await advance(clock, 15, 5);
+    expect(batches(docs)).toEqual([0, 1, 2]);
+    expect((docs.at(-1) as StatusDocument).etaSeconds).toBeCloseTo(6.5 / 4, 6);
+    // the next gap (1 s of the run) whole at the new pace
+    await advance(clock, 240, 5);
+    expect(batches(docs)).toEqual([0, 1, 2]);
+    await advance(clock, 15, 5);
+    expect(batches(docs)).toEqual([0, 1, 2, 3]);
+    // as fast as possible: the rest at once, with no time passing
+    h.control.setSpeed(null);
+    expect(h.control.speed).toBeNull();
+    expect(docs.at(-1)).toMatchObject({ type: 'status', event: { kind: 'speed', detail: expect.stringContaining('as fast as possible') as unknown } });
+    const summary = await h.done;
+    expect(summary).toMatchObject({ state: 'completed', batches: 8, vectors: 2000 });
+    expect(batches(docs)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(docs.at(-1)).toMatchObject({ type: 'stop', state: 'completed' });
+  });
+
+  it('a lower speed mid-gap, and a pace taken up from as fast as possible, time the rest at the new speed', async () => {
+    const { store, runId } = await pacedRun();
+    const clock = new FakeClock();
+    const h = replayRun(store, runId, { speed: 4, clock, withData: false });
+    const docs = collect(h);
+    // block 0 at 250 ms; at 375 ms half of the run's second to block 1 is gone
+    await advance(clock, 375, 5);
+    expect(batches(docs)).toEqual([0]);
+    h.control.setSpeed(1);
+    await advance(clock, 490, 5);
+    expect(batches(docs)).toEqual([0]);
+    await advance(clock, 15, 5);
+    expect(batches(docs)).toEqual([0, 1]);
+    // paused, a new speed waits for the resume, then times what is left of the gap
+    await advance(clock, 500, 5);
+    h.control.pause();
+    h.control.setSpeed(2);
+    expect(docs.at(-1)).toMatchObject({ type: 'status', state: 'paused', event: { kind: 'speed' } });
+    await advance(clock, 5000, 100);
+    expect(batches(docs)).toEqual([0, 1]);
+    h.control.resume();
+    await advance(clock, 240, 5);
+    expect(batches(docs)).toEqual([0, 1]);
+    await advance(clock, 15, 5);
+    expect(batches(docs)).toEqual([0, 1, 2]);
+    h.control.abort();
+    expect((await h.done).state).toBe('aborted');
+
+    // from as fast as possible to the run's own pace at the first batch: the next one a second later
+    const clock2 = new FakeClock();
+    const fast = replayRun(store, runId, { speed: null, clock: clock2, withData: false });
+    const seen: RunDocument[] = [];
+    fast.documents.subscribe((d) => {
+      seen.push(d);
+      if (d.type === 'batch' && d.block === 0) fast.control.setSpeed(1);
+    });
+    await advance(clock2, 990, 10);
+    expect(batches(seen)).toEqual([0]);
+    await advance(clock2, 20, 10);
+    expect(batches(seen)).toEqual([0, 1]);
+    fast.control.abort();
+    await fast.done;
+  });
+
+  it('refuses a speed of 0, below 0 or not a number, naming `speed`', async () => {
+    const { store, runId } = await pacedRun();
+    const h = replayRun(store, runId, { speed: 1, clock: new FakeClock(), withData: false });
+    for (const bad of [0, -2, Number.NaN]) {
+      const thrown = (() => {
+        try {
+          h.control.setSpeed(bad);
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
+      expect(thrown).toBeInstanceOf(FieldError);
+      expect(thrown).toMatchObject({ field: 'speed' });
+    }
+    expect(h.control.speed).toBe(1);
+    expect(() => replayRun(store, runId, { speed: 0, clock: new FakeClock() })).toThrow(/^speed: must be above 0/);
+    h.control.abort();
+    await h.done;
   });
 
   it("seeks to the block holding a vector, forwards and back, with the run's figures as they were there", async () => {
