@@ -75,7 +75,12 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
     if (!h || h.documents.isEnded) throw refused(`replay ${replayId} is not playing on this connection`);
     return h;
   };
-  const replayState = (replayId: number, h: ReplayHandle): ReplayState => ({ replayId, paused: h.control.isPaused, position: h.control.position });
+  const replayState = (replayId: number, h: ReplayHandle): ReplayState => ({
+    replayId,
+    paused: h.control.isPaused,
+    position: h.control.position,
+    speed: h.control.speed,
+  });
 
   return {
     'bench.info': (): BenchInfo => ({
@@ -168,6 +173,11 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
     'replay.seek': (p, ctx) => {
       const h = replayOf(p.replayId, ctx);
       h.control.seek(p.vector, p.runId);
+      return replayState(p.replayId, h);
+    },
+    'replay.speed': (p, ctx) => {
+      const h = replayOf(p.replayId, ctx);
+      h.control.setSpeed(p.speed);
       return replayState(p.replayId, h);
     },
     'replay.stop': (p, ctx) => {

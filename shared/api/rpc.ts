@@ -77,6 +77,8 @@ export const METHODS = {
   'replay.resume': replayId,
   /** go on from the block holding `vector` (of `runId`: the replayed run, or a procedure's child) */
   'replay.seek': replayId.extend({ vector: z.number().int().nonnegative(), runId: z.number().int().positive().optional() }),
+  /** another pace from now on (what is left of a gap in progress is rescaled): times the run's own, null as fast as possible */
+  'replay.speed': replayId.extend({ speed: replayOptionsSchema.shape.speed.unwrap() }),
   'replay.stop': replayId,
   /** silicon against the model, one run */
   'compare.run': compareOptionsSchema.omit({ with: true }),
@@ -202,6 +204,8 @@ export interface ReplayState {
   readonly paused: boolean;
   /** the vector after the last batch that went out */
   readonly position: number;
+  /** times the run's own pace; null: as fast as possible */
+  readonly speed: number | null;
 }
 
 export interface SavedProfile {
@@ -264,6 +268,7 @@ export interface MethodResults {
   'replay.pause': ReplayState;
   'replay.resume': ReplayState;
   'replay.seek': ReplayState;
+  'replay.speed': ReplayState;
   'replay.stop': ReplayState;
   'compare.run': RunComparison;
   'compare.runs': RunsComparison;

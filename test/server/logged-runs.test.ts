@@ -1,5 +1,6 @@
 // Logged runs over the API against the real engine and the simulated board: a replay streamed to
-// the client that started it (equal to the stored run's documents), paused, sought and stopped;
+// the client that started it (equal to the stored run's documents), paused, sought and stopped, its
+// speed changed while it plays;
 // re-score, re-measure, re-decode and resume, each tracked as run.start's runs are; the
 // comparisons; and the typed client's replay watch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,9 +71,9 @@ describe('the engine server: logged runs', () => {
     // at a twentieth of the run's pace, the first batches are seconds apart
     const { replayId } = await c.call('replay.start', { run: runId, speed: 0.05 });
     await c.until(() => replayDocs(c, replayId).some((d) => d.type === 'descriptor'));
-    expect(await c.call('replay.pause', { replayId })).toEqual({ replayId, paused: true, position: 0 });
+    expect(await c.call('replay.pause', { replayId })).toEqual({ replayId, paused: true, position: 0, speed: 0.05 });
     await c.until(() => replayDocs(c, replayId).some((d) => d.type === 'status' && d.state === 'paused'));
-    expect(await c.call('replay.seek', { replayId, vector: 650 })).toEqual({ replayId, paused: true, position: 600 });
+    expect(await c.call('replay.seek', { replayId, vector: 650 })).toEqual({ replayId, paused: true, position: 600, speed: 0.05 });
     expect((await c.request('replay.seek', { replayId, vector: 5000 })).error).toMatchObject({ code: RPC_ERRORS.INVALID_PARAMS, data: { field: 'vector' } });
     expect(await c.call('replay.resume', { replayId })).toMatchObject({ replayId, paused: false });
     // the block sought goes out at once, from its first vector
@@ -88,6 +89,25 @@ describe('the engine server: logged runs', () => {
     await c.until(() => replayDocs(c, fast.replayId).some((d) => d.type === 'stop'));
     const batches = replayDocs(c, fast.replayId).filter((d) => d.type === 'batch');
     expect(batches.map((d) => (d.type === 'batch' ? d.firstVector : -1))).toEqual([400, 600, 800]);
+  });
+
+  it('changes the speed of a replay as it plays: it goes on from where it was, nothing sent again', async () => {
+    // a twentieth of the run's pace: the first batch is seconds away
+    const { replayId } = await c.call('replay.start', { run: runId, speed: 0.05 });
+    await c.until(() => replayDocs(c, replayId).some((d) => d.type === 'descriptor'));
+    expect((await c.request('replay.speed', { replayId, speed: 0 })).error).toMatchObject({ code: RPC_ERRORS.INVALID_PARAMS, data: { field: 'speed' } });
+    expect((await c.request('replay.speed', { replayId })).error).toMatchObject({ code: RPC_ERRORS.INVALID_PARAMS, data: { field: 'speed' } });
+    expect(await c.call('replay.speed', { replayId, speed: null })).toMatchObject({ replayId, paused: false, speed: null });
+    // the rest at once: each batch once, in order, then the run's stop
+    await c.until(() => replayDocs(c, replayId).some((d) => d.type === 'stop'));
+    const docs = replayDocs(c, replayId);
+    expect(docs.filter((d) => d.type === 'batch').map((d) => (d.type === 'batch' ? d.firstVector : -1))).toEqual([0, 200, 400, 600, 800]);
+    expect(docs.filter((d) => d.type === 'start')).toHaveLength(1);
+    const changed = docs.find((d) => d.type === 'status' && d.event?.kind === 'speed');
+    expect(changed).toMatchObject({ state: 'running', vectorsDone: 0, event: { detail: expect.stringContaining('as fast as possible') as unknown } });
+    // over: nothing left to change
+    await c.until(() => s.server.clients().every((k) => k.replays.length === 0));
+    expect((await c.request('replay.speed', { replayId, speed: 4 })).error).toMatchObject({ code: RPC_ERRORS.REFUSED });
   });
 
   it('stops a replay whose client leaves', async () => {
