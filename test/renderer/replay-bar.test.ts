@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // A replay in the Run screen, on a fake engine: the run's view with the replay's bar; a seek beyond
-// the run refused by its field before it is sent, one within it sent; a new speed going on from
-// where the replay is; Space pausing the replay (not a live run), Esc stopping it; Close giving the
+// the run refused by its field before it is sent, one within it sent; a new speed sent to the
+// replay playing (replay.speed, no stop and new start) and its refusal shown; Space pausing the replay (not a live run), Esc stopping it; Close giving the
 // screen back.
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
@@ -10,7 +10,7 @@ import type { WireDocument } from '../../shared/api/rpc';
 import RunScreen from '../../renderer/src/screens/RunScreen.vue';
 import { setConnectionDeps, useConnectionStore } from '../../renderer/src/stores/connection';
 import { useReplayStore } from '../../renderer/src/stores/replay';
-import { FakeEngine, until } from './support/fake-engine';
+import { engineError, FakeEngine, until } from './support/fake-engine';
 import { runStream } from './support/streams';
 
 let pinia: Pinia;
@@ -24,7 +24,8 @@ afterEach(() => setConnectionDeps(null));
 async function replaying(): Promise<FakeEngine> {
   const e = new FakeEngine((method, params) => {
     if (method === 'replay.start') return { replayId: 5, runId: params.run, guid: 'g' };
-    if (method.startsWith('replay.')) return { replayId: params.replayId, paused: method === 'replay.pause', position: 800 };
+    if (method === 'replay.speed') return { replayId: params.replayId, paused: false, position: 800, speed: params.speed };
+    if (method.startsWith('replay.')) return { replayId: params.replayId, paused: method === 'replay.pause', position: 800, speed: 1 };
     return null;
   });
   e.install();
@@ -62,11 +63,26 @@ describe('a replay in the Run screen', () => {
 
     await w.find('[data-testid="replay-speed-4"]').trigger('click');
     await flushPromises();
-    expect(e.requests.filter((r) => r.method === 'replay.start').map((r) => r.params)).toEqual([
-      { run: 7, speed: 1 },
-      { run: 7, speed: 4, fromVector: 800 },
-    ]);
+    expect(e.requests.filter((r) => r.method === 'replay.speed').map((r) => r.params)).toEqual([{ replayId: 5, speed: 4 }]);
+    expect(e.requests.filter((r) => r.method === 'replay.start')).toHaveLength(1);
+    expect(e.requests.some((r) => r.method === 'replay.stop')).toBe(false);
     expect(w.find('[data-testid="replay-speed-4"]').attributes('aria-pressed')).toBe('true');
+    expect(w.find('[data-testid="replay-speed-1"]').attributes('aria-pressed')).toBe('false');
+    expect(w.find('[data-testid="replay-bar"]').attributes('data-state')).toBe('replaying');
+    await w.find('[data-testid="replay-speed-max"]').trigger('click');
+    await flushPromises();
+    expect(e.requests.filter((r) => r.method === 'replay.speed').at(-1)?.params).toEqual({ replayId: 5, speed: null });
+    expect(w.find('[data-testid="replay-speed-max"]').attributes('aria-pressed')).toBe('true');
+
+    // the engine's refusal shows by the bar, and the speed in force stays pressed
+    e.handler = (method) => {
+      if (method === 'replay.speed') throw engineError(-32000, 'replay 5 is not playing on this connection');
+      return null;
+    };
+    await w.find('[data-testid="replay-speed-16"]').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="replay-error"]').text()).toBe('replay 5 is not playing on this connection');
+    expect(w.find('[data-testid="replay-speed-max"]').attributes('aria-pressed')).toBe('true');
     w.unmount();
   });
 

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 // The replay store on a fake engine: replay.start, the replay's documents (replay.document
 // notifications) folded into the Run screen's view as a run's are; pause, resume, stop; a seek that
-// starts the plots again from the block sought; a new speed that goes on from where the replay was;
-// the engine's refusal shown by the field it names.
+// starts the plots again from the block sought; a new speed sent to the replay playing
+// (replay.speed, not a stop and a new start), and kept for the next start when none plays; the
+// engine's refusal shown by the field it names.
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WireDocument } from '../../shared/api/rpc';
@@ -28,7 +29,8 @@ function replayEngine(): { engine: FakeEngine; send: (replayId: number, doc: Wir
   let nextReplay = 40;
   const engine = new FakeEngine((method, params) => {
     if (method === 'replay.start') return { replayId: ++nextReplay, runId: params.run, guid: `guid-${String(params.run)}` };
-    if (method.startsWith('replay.')) return { replayId: params.replayId, paused: method === 'replay.pause', position: 800 };
+    if (method === 'replay.speed') return { replayId: params.replayId, paused: false, position: 800, speed: params.speed };
+    if (method.startsWith('replay.')) return { replayId: params.replayId, paused: method === 'replay.pause', position: 800, speed: 1 };
     return null;
   });
   const send = (replayId: number, document: WireDocument) => {
@@ -136,7 +138,7 @@ describe('the replay store', () => {
     expect(replay.view?.events.map((e) => e.kind)).toEqual(['seek']);
   });
 
-  it('goes on from where it was at a new speed, in the same plots', async () => {
+  it('changes the speed of the replay playing (replay.speed): it goes on in the same plots, nothing sent again', async () => {
     const { engine, send } = replayEngine();
     await connected(engine);
     const replay = useReplayStore();
@@ -144,16 +146,51 @@ describe('the replay store', () => {
     const docs = storedDocs(7);
     for (const d of docs.slice(0, 4)) send(41, d);
     await until(() => replay.view?.batches === 2, 'two batches');
-    await replay.setSpeed(16);
+    const fold = replay.view;
+    expect(await replay.setSpeed(16)).toBe(true);
     const calls = engine.requests.filter((r) => r.method.startsWith('replay.'));
-    expect(calls.map((r) => r.method)).toEqual(['replay.start', 'replay.stop', 'replay.start']);
-    expect(calls[2]?.params).toEqual({ run: 7, speed: 16, fromVector: 800 });
+    expect(calls.map((r) => r.method)).toEqual(['replay.start', 'replay.speed']);
+    expect(calls[1]?.params).toEqual({ replayId: 41, speed: 16 });
     expect(replay.speed).toBe(16);
-    // the old replay's documents are not taken any more; the new one's go on in the same fold
-    send(41, docs[4] as WireDocument);
-    for (const d of docs.slice(4)) send(42, d);
-    await until(() => replay.ended, 'the new replay ended');
+    expect(replay.replayId).toBe(41);
+    expect(replay.active).toBe(true);
+    // the engine's speed event is in the run's log; the same replay's documents go on in the same fold
+    send(41, statusDoc(7, 4, { vectorsDone: 800, vectorsTotal: 2000, event: { kind: 'speed', detail: "16× the run's pace (was 1× the run's pace) at vector 800" } }));
+    for (const [k, d] of docs.slice(4).entries()) send(41, { ...d, seq: 5 + k });
+    await until(() => replay.ended, 'the replay ended');
     expect(replay.view?.batches).toBe(5);
+    expect(replay.view?.runId).toBe(fold?.runId);
+    expect(replay.view?.events.map((e) => e.kind)).toContain('speed');
+    // as fast as possible, on the replay playing, keeps it paused when it was
+    await replay.start(7, { speed: 4 });
+    send(42, docs[0] as WireDocument);
+    await replay.pause();
+    expect(await replay.setSpeed(null)).toBe(true);
+    expect(engine.requests.filter((r) => r.method === 'replay.speed').at(-1)?.params).toEqual({ replayId: 42, speed: null });
+    expect(replay.speed).toBeNull();
+    expect(engine.requests.filter((r) => r.method === 'replay.start')).toHaveLength(2);
+  });
+
+  it('keeps a speed for the next start when no replay plays, and shows a refused speed by its field', async () => {
+    const { engine, send } = replayEngine();
+    await connected(engine);
+    const replay = useReplayStore();
+    await replay.start(7, { speed: 1 });
+    for (const d of storedDocs(7)) send(41, d);
+    await until(() => replay.ended, 'the replay ended');
+    expect(await replay.setSpeed(4)).toBe(true);
+    expect(engine.requests.some((r) => r.method === 'replay.speed' || r.method === 'replay.stop')).toBe(false);
+    expect(replay.speed).toBe(4);
+    await replay.start(7);
+    expect(engine.requests.filter((r) => r.method === 'replay.start').at(-1)?.params).toEqual({ run: 7, speed: 4 });
+
+    engine.handler = (method) => {
+      if (method === 'replay.speed') throw engineError(-32602, 'speed: must be above 0 (or null: as fast as possible), got 0', 'speed');
+      return null;
+    };
+    expect(await replay.setSpeed(16)).toBe(false);
+    expect(replay.errors).toEqual({ speed: 'must be above 0 (or null: as fast as possible), got 0' });
+    expect(replay.speed).toBe(4);
   });
 
   it('shows the engine’s refusal by the field it names', async () => {

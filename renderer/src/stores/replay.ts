@@ -1,8 +1,9 @@
 // A logged run played back into the Run screen: replay.start, then its documents (replay.document
 // notifications) folded by a RunWatch exactly as a live run's are. Speed 1x, 4x, 16x or as fast as
-// possible; pause, resume, seek to a vector, stop. The API has no call to change a replay's speed,
-// so a new speed stops the replay and starts another from where it was, into the same fold. A seek
-// starts the plots again from the block sought (the fold's x axis counts the vectors it was fed).
+// possible; pause, resume, seek to a vector, stop. A new speed goes to the replay playing
+// (replay.speed): it goes on from where it is, in the same plots, nothing sent again; with no
+// replay playing it is the next start's. A seek starts the plots again from the block sought (the
+// fold's x axis counts the vectors it was fed).
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { WireDocument } from '../../../shared/api/rpc';
@@ -87,8 +88,8 @@ export const useReplayStore = defineStore('replay', () => {
     }
   }
 
-  /** Start the replay of `run` (a fresh fold unless `keepFold`: a new speed goes on in the same plots). */
-  async function begin(run: number, at: ReplaySpeed, fromVector: number | undefined, keepFold: boolean): Promise<boolean> {
+  /** Start the replay of `run` into a fresh fold. */
+  async function begin(run: number, at: ReplaySpeed, fromVector: number | undefined): Promise<boolean> {
     const client = conn.client();
     // the watch is set as the answer is read (the documents follow it at once, maybe in the same
     // read); what comes before this store is ready for it waits in `early`
@@ -96,14 +97,12 @@ export const useReplayStore = defineStore('replay', () => {
     const early: WireDocument[] = [];
     const { started, watch } = await client.startReplay({ run, speed: at, ...(fromVector === undefined ? {} : { fromVector }) }, (doc) => {
       if (!ready) early.push(doc);
-      // a replay stopped for a new speed may still send what it had in flight: not this one's
+      // a replay stopped for this one may still send what it had in flight: not this one's
       else if (replayId.value === started.replayId) receive(doc);
     });
     closeFeed();
-    if (!keepFold || current.value === null) {
-      openings = [];
-      newWatch(started.runId);
-    }
+    openings = [];
+    newWatch(started.runId);
     replayId.value = started.replayId;
     runId.value = started.runId;
     speed.value = at;
@@ -133,16 +132,15 @@ export const useReplayStore = defineStore('replay', () => {
   function start(run: number, options: { speed?: ReplaySpeed; fromVector?: number } = {}): Promise<boolean> {
     return attempt(async () => {
       await stopQuietly();
-      await begin(run, options.speed === undefined ? speed.value : options.speed, options.fromVector, false);
+      await begin(run, options.speed === undefined ? speed.value : options.speed, options.fromVector);
     });
   }
 
-  async function control(method: 'replay.pause' | 'replay.resume' | 'replay.stop'): Promise<number | null> {
+  async function control(method: 'replay.pause' | 'replay.resume' | 'replay.stop'): Promise<void> {
     const id = replayId.value;
-    if (id === null || ended.value) return null;
+    if (id === null || ended.value) return;
     const state = await conn.client().call(method, { replayId: id });
     if (method !== 'replay.stop') paused.value = state.paused;
-    return state.position;
   }
 
   async function stopQuietly(): Promise<void> {
@@ -172,33 +170,26 @@ export const useReplayStore = defineStore('replay', () => {
     return attempt(async () => {
       const id = replayId.value;
       if (id !== null && !ended.value) await conn.client().call('replay.seek', { replayId: id, vector });
-      else await begin(run, speed.value, vector, false);
+      else await begin(run, speed.value, vector);
     });
   }
 
-  /** Another pace: the replay goes on from where it is at that pace. */
+  /** Another pace: the replay playing goes on from where it is at that pace; otherwise the next start's. */
   function setSpeed(next: ReplaySpeed): Promise<boolean> {
-    const run = runId.value;
-    if (!active.value || run === null || next === speed.value) {
-      speed.value = next;
-      return Promise.resolve(true);
-    }
-    // every batch went out: what is left is the run's stop, at the pace it has
-    if (total.value > 0 && position.value >= total.value) {
+    const id = replayId.value;
+    if (!active.value || id === null || next === speed.value) {
       speed.value = next;
       return Promise.resolve(true);
     }
     return attempt(async () => {
-      const wasPaused = paused.value;
-      const at = (await control('replay.stop')) ?? position.value;
-      feed = null;
-      if (total.value > 0 && at >= total.value) {
-        // the last batch went out meanwhile: the rest of the run (its stop) again, from its last block
-        await begin(run, next, total.value - 1, true);
-        return;
+      try {
+        const state = await conn.client().call('replay.speed', { replayId: id, speed: next });
+        paused.value = state.paused;
+      } catch (e) {
+        // it ended meanwhile (its last documents crossed the request): the speed is the next start's
+        if (!ended.value || replayId.value !== id) throw e;
       }
-      await begin(run, next, at, true);
-      if (wasPaused) await control('replay.pause');
+      speed.value = next;
     });
   }
 
