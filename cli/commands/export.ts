@@ -54,7 +54,7 @@ export function addExportCommand(program: Command, io: CliIo): void {
     .requiredOption('--out <file>', 'the file to write; written beside it and moved into place once complete')
     .option('--db <file>', `SQLite store (default ${defaultDatabasePath()})`)
     .option('--json', 'print one JSON object with what was written')
-    .option('--no-model', "leave out the model's columns (model_yhat, exact_y, model_level): recomputing them costs about as much as reading the run")
+    .option('--no-model', "leave out the model's columns (model_yhat_xw, exact_y_xw, model_level): recomputing them costs about as much as reading the run")
     .action(async (ref: string, o: ExportCommandOptions) => {
       const { FieldError } = await import('../../shared/api/run-options');
       const format = o.format ?? formatOfName(o.out);

@@ -1,6 +1,7 @@
 // The columns of an exported run, the same in CSV, JSON and Parquet (docs/export.md): one row per
 // MAC, the measured values beside the model's, and the ADC code of every analog plane. A block of
-// the store becomes its rows here, as typed arrays, for each writer to format.
+// the store becomes its rows here, as typed arrays, for each writer to format. A measured column's
+// name ends with its unit (`_xw`, `_lsb`), so a CSV header says it too.
 import type { ExportBlock } from './export-blocks';
 import type { ExportRun } from './export-source';
 
@@ -27,11 +28,11 @@ const FIXED: readonly ExportColumn[] = [
   { name: 'repeat', unit: null, kind: 'index', description: 'repeat index of the vector within its batch, from 0' },
   { name: 'output', unit: null, kind: 'index', description: 'output column m of the MAC, from 0' },
   { name: 'level', unit: null, kind: 'level', description: 'saliency level the die chose (0 outside osa mode)' },
-  { name: 'digital_d', unit: MAC_UNIT, kind: 'sum', description: 'measured digital partial sum D' },
-  { name: 'saliency_s', unit: MAC_UNIT, kind: 'sum', description: 'measured saliency estimate S (0 outside osa mode)' },
-  { name: 'yhat', unit: MAC_UNIT, kind: 'double', description: 'measured result: D + A * N / L, A from the ADC codes (calibrated when the run had a calibration)' },
-  { name: 'model_yhat', unit: MAC_UNIT, kind: 'double', description: "the reference model's result for the same vector and configuration" },
-  { name: 'exact_y', unit: MAC_UNIT, kind: 'sum', description: 'the exact integer MAC sum of x * w' },
+  { name: 'digital_d_xw', unit: MAC_UNIT, kind: 'sum', description: 'measured digital partial sum D' },
+  { name: 'saliency_s_xw', unit: MAC_UNIT, kind: 'sum', description: 'measured saliency estimate S (0 outside osa mode)' },
+  { name: 'yhat_xw', unit: MAC_UNIT, kind: 'double', description: 'measured result: D + A * N / L, A from the ADC codes (calibrated when the run had a calibration)' },
+  { name: 'model_yhat_xw', unit: MAC_UNIT, kind: 'double', description: "the reference model's result for the same vector and configuration" },
+  { name: 'exact_y_xw', unit: MAC_UNIT, kind: 'sum', description: 'the exact integer MAC sum of x * w' },
   { name: 'model_level', unit: null, kind: 'level', description: 'saliency level the model chose' },
 ];
 
@@ -39,7 +40,7 @@ const FIXED: readonly ExportColumn[] = [
 export const codeColumn = (p: number) => `code_p${p}_lsb`;
 
 /** The model's columns: recomputed from the stimulus, left out of an export made with `model: false`. */
-export const MODEL_COLUMNS: ReadonlySet<string> = new Set(['model_yhat', 'exact_y', 'model_level']);
+export const MODEL_COLUMNS: ReadonlySet<string> = new Set(['model_yhat_xw', 'exact_y_xw', 'model_level']);
 
 export function exportColumns(planes: number, model = true): ExportColumn[] {
   const codes = Array.from({ length: planes }, (_, p): ExportColumn => ({

@@ -24,7 +24,7 @@ export interface ExportOptions {
   readonly now?: () => Date;
   readonly parquet?: Partial<ParquetTuning>;
   /**
-   * Whether the model's columns (model_yhat, exact_y, model_level) are written: recomputing them
+   * Whether the model's columns (model_yhat_xw, exact_y_xw, model_level) are written: recomputing them
    * from the stimulus costs about as much as reading the run (default true).
    */
   readonly model?: boolean;

@@ -44,12 +44,12 @@ export function jsonBlockLine(rows: ExportRows, b: ExportBlock): string {
     `"repeat":${numbers(rows.repeat)}`,
     `"output":${numbers(rows.output)}`,
     `"level":${numbers(rows.level)}`,
-    `"digital_d":${numbers(rows.digital)}`,
-    `"saliency_s":${numbers(rows.saliency)}`,
-    `"yhat":${numbers(rows.yhat)}`,
+    `"digital_d_xw":${numbers(rows.digital)}`,
+    `"saliency_s_xw":${numbers(rows.saliency)}`,
+    `"yhat_xw":${numbers(rows.yhat)}`,
   ];
   if (rows.modelYhat && rows.exact && rows.modelLevel)
-    cols.push(`"model_yhat":${numbers(rows.modelYhat)}`, `"exact_y":${numbers(rows.exact)}`, `"model_level":${numbers(rows.modelLevel)}`);
+    cols.push(`"model_yhat_xw":${numbers(rows.modelYhat)}`, `"exact_y_xw":${numbers(rows.exact)}`, `"model_level":${numbers(rows.modelLevel)}`);
   for (let p = 0; p < rows.planes; p++) cols.push(`"${codeColumn(p)}":${planeCodes(rows.codes, rows.planes, p, rows.length)}`);
   const json = JSON.stringify(head);
   return `${json.slice(0, -1)},"columns":{${cols.join(',')}}}\n`;

@@ -92,9 +92,9 @@ const gzipOf =
  * pay), vector and output as runs of a dictionary (a vector repeats over the outputs).
  */
 const ENCODINGS: Readonly<Record<string, ColumnSource['encoding']>> = {
-  yhat: 'PLAIN',
-  model_yhat: 'PLAIN',
-  exact_y: 'PLAIN',
+  yhat_xw: 'PLAIN',
+  model_yhat_xw: 'PLAIN',
+  exact_y_xw: 'PLAIN',
   vector: 'PLAIN',
   output: 'RLE_DICTIONARY',
   level: 'RLE_DICTIONARY',
@@ -147,12 +147,12 @@ export function encodeBlock(plan: ParquetPlan, b: ExportBlock, run: number): Enc
       repeat: () => repeat.subarray(from, to),
       output: () => output.subarray(from, to),
       level: () => b.level.subarray(from, to),
-      digital_d: () => sums(b.digital),
-      saliency_s: () => sums(b.saliency),
-      yhat: () => b.yhat.subarray(from, to),
+      digital_d_xw: () => sums(b.digital),
+      saliency_s_xw: () => sums(b.saliency),
+      yhat_xw: () => b.yhat.subarray(from, to),
       // (the model's columns are asked for only when the plan has them, and then the block has them)
-      model_yhat: () => (b.modelYhat as Float64Array).subarray(from, to),
-      exact_y: () => sums(b.exact as Float64Array),
+      model_yhat_xw: () => (b.modelYhat as Float64Array).subarray(from, to),
+      exact_y_xw: () => sums(b.exact as Float64Array),
       model_level: () => (b.modelLevel as Uint8Array).subarray(from, to),
     };
     const columnData = fixedColumns.map((c): ColumnSource => ({

@@ -8,7 +8,7 @@ import { exportColumns, type ExportColumn } from './export-columns';
 import type { ExportSource } from './export-source';
 
 export const EXPORT_FORMAT = 'osa-bench-export';
-export const EXPORT_VERSION = 1;
+export const EXPORT_VERSION = 2;
 
 export interface RunHeader {
   readonly guid: string;

@@ -112,11 +112,11 @@ describe('compare and export from the app', { timeout: 240_000 }, () => {
       'repeat',
       'output',
       'level',
-      'digital_d',
-      'saliency_s',
-      'yhat',
-      'model_yhat',
-      'exact_y',
+      'digital_d_xw',
+      'saliency_s_xw',
+      'yhat_xw',
+      'model_yhat_xw',
+      'exact_y_xw',
       'model_level',
     ]);
     expect(lines[0]).toMatch(/,code_p0_lsb,/);

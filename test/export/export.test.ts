@@ -42,18 +42,18 @@ describe('export', () => {
       'repeat',
       'output',
       'level',
-      'digital_d',
-      'saliency_s',
-      'yhat',
-      'model_yhat',
-      'exact_y',
+      'digital_d_xw',
+      'saliency_s_xw',
+      'yhat_xw',
+      'model_yhat_xw',
+      'exact_y_xw',
       'model_level',
     ]);
     expect(back.columns).toHaveLength(13 + 64);
     expect(differences(back.columns, back.rows, expected)).toEqual([]);
-    // pandas and polars read the same header: names only, no comment lines
+    // pandas and polars read the same header: names only (units at their ends), no comment lines
     expect(readFileSync(out, 'utf8').split('\n', 1)[0]).toMatch(
-      /^run_guid,die_id,block,vector,repeat,output,level,digital_d,saliency_s,yhat,model_yhat,exact_y,model_level,code_p0_lsb,.*,code_p63_lsb$/,
+      /^run_guid,die_id,block,vector,repeat,output,level,digital_d_xw,saliency_s_xw,yhat_xw,model_yhat_xw,exact_y_xw,model_level,code_p0_lsb,.*,code_p63_lsb$/,
     );
   });
 
@@ -70,9 +70,9 @@ describe('export', () => {
       run_guid: 'VARCHAR',
       vector: 'INTEGER',
       level: 'UTINYINT',
-      digital_d: 'INTEGER',
-      yhat: 'DOUBLE',
-      exact_y: 'INTEGER',
+      digital_d_xw: 'INTEGER',
+      yhat_xw: 'DOUBLE',
+      exact_y_xw: 'INTEGER',
       code_p0_lsb: 'SMALLINT',
     });
     const groups = await query(c, `SELECT count(DISTINCT row_group_id), min(compression), max(compression) FROM parquet_metadata('${out}')`);
@@ -97,7 +97,7 @@ describe('export', () => {
     });
     const header = JSON.parse(meta['osa-bench.export'] as string) as { format: string; rows: number; columns: { name: string; unit: string | null }[] };
     expect(header).toMatchObject({ format: 'osa-bench-export', rows: 8000 });
-    expect(header.columns.find((col) => col.name === 'yhat')?.unit).toBe('x*w');
+    expect(header.columns.find((col) => col.name === 'yhat_xw')?.unit).toBe('x*w');
     expect(header.columns.find((col) => col.name === 'code_p5_lsb')?.unit).toBe('LSB');
   });
 
@@ -117,7 +117,7 @@ describe('export', () => {
   }, 60_000);
 
   it("without the model's columns: CSV, Parquet and JSON Lines hold every other column, read back as the store holds it", async () => {
-    const model = ['model_yhat', 'exact_y', 'model_level'];
+    const model = ['model_yhat_xw', 'exact_y_xw', 'model_level'];
     const rest = expected.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !model.includes(k))));
     const c = await duckdb();
     for (const [format, read] of [
@@ -198,7 +198,7 @@ describe('export', () => {
     expect(differences(back.columns, back.rows, expectedRows(bench.store, rep.runId, DIE))).toEqual([]);
     const perMac = await query(
       c,
-      `SELECT count(*), count(DISTINCT repeat), max(repeat), count(DISTINCT model_yhat), count(DISTINCT exact_y)
+      `SELECT count(*), count(DISTINCT repeat), max(repeat), count(DISTINCT model_yhat_xw), count(DISTINCT exact_y_xw)
          FROM read_parquet('${out}') GROUP BY vector, output ORDER BY 1 DESC, 2 DESC, 4 DESC LIMIT 1`,
     );
     expect(perMac.rows).toEqual([[3, 3, 2, 1, 1]]);

@@ -31,8 +31,8 @@ describe('many benches, one analysis', () => {
     const byColumn = await query(
       c,
       `SELECT die_id, count(DISTINCT run_guid) AS runs, count(*) AS macs,
-              10 * log10(sum(exact_y::DOUBLE * exact_y) / sum((yhat - exact_y) ^ 2)) AS snr_db,
-              avg(yhat - model_yhat) AS mean_residual
+              10 * log10(sum(exact_y_xw::DOUBLE * exact_y_xw) / sum((yhat_xw - exact_y_xw) ^ 2)) AS snr_db,
+              avg(yhat_xw - model_yhat_xw) AS mean_residual
          FROM read_parquet('${files}')
         GROUP BY die_id
         ORDER BY die_id`,

@@ -51,11 +51,11 @@ export function expectedRows(store: RunStore, runId: number, dieId: string): Rec
         repeat: Math.floor(record / b.vectors),
         output: i % b.outputs,
         level: b.level[i],
-        digital_d: b.digital[i],
-        saliency_s: b.saliency[i],
-        yhat: b.yhat[i],
-        model_yhat: b.modelYhat[i],
-        exact_y: b.exact[i],
+        digital_d_xw: b.digital[i],
+        saliency_s_xw: b.saliency[i],
+        yhat_xw: b.yhat[i],
+        model_yhat_xw: b.modelYhat[i],
+        exact_y_xw: b.exact[i],
         model_level: b.modelLevel[i],
       };
       for (let p = 0; p < b.planes; p++) {
