@@ -9,6 +9,7 @@ import { benchUi } from './ui.mjs';
 import { benchExport } from './export.mjs';
 import { benchCompare } from './compare.mjs';
 import { benchOpenRun } from './open-run.mjs';
+import { benchCsvImport } from './csv-import';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   model: () => {
@@ -29,6 +30,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   export: () => benchExport(),
   compare: () => benchCompare(),
   'open-run': () => benchOpenRun(),
+  'csv-import': benchCsvImport,
 };
 
 const names = process.argv.slice(2);

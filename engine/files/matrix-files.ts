@@ -2,7 +2,7 @@
 import { open, readFile, writeFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataFileError, type LocatedMatrix } from '../../shared/io/data-file-error';
-import { formatIntCsv, parseIntCsv } from '../../shared/io/csv';
+import { formatIntCsv, parseIntCsvBytes } from '../../shared/io/csv';
 import { decodeNpyRows, formatNpy, npyDataStart, parseNpy, parseNpyLayout } from '../../shared/io/npy';
 import { checkVectorSet, checkWeightSet } from '../../shared/io/matrix-checks';
 import { rowSlice, type IntMatrix } from '../../shared/model/matrix';
@@ -39,7 +39,7 @@ async function readBytes(path: string): Promise<Buffer> {
 export async function readMatrixFile(path: string): Promise<LocatedMatrix> {
   const format = await readableFormatOf(path);
   const bytes = await readBytes(path);
-  return format === 'csv' ? parseIntCsv(bytes.toString('utf8'), path) : parseNpy(bytes, path);
+  return format === 'csv' ? parseIntCsvBytes(bytes, path, () => bytes.toString('utf8')) : parseNpy(bytes, path);
 }
 
 export async function readWeightFile(path: string, profile: DieProfile): Promise<IntMatrix> {

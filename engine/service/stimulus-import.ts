@@ -8,7 +8,7 @@ import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { ImportedMatrix } from '../../shared/api/rpc';
 import { FieldError } from '../../shared/api/run-options';
-import { parseIntCsv } from '../../shared/io/csv';
+import { parseIntCsvBytes } from '../../shared/io/csv';
 import { DataFileError, type LocatedMatrix } from '../../shared/io/data-file-error';
 import { checkVectorSet, checkWeightSet } from '../../shared/io/matrix-checks';
 import { parseNpy } from '../../shared/io/npy';
@@ -47,7 +47,7 @@ export async function importMatrix(dir: string, req: ImportRequest, profile: Die
   let rows: number;
   let cols: number;
   try {
-    const m: LocatedMatrix = format === 'npy' ? parseNpy(bytes, req.fileName) : parseIntCsv(bytes.toString('utf8'), req.fileName);
+    const m: LocatedMatrix = format === 'npy' ? parseNpy(bytes, req.fileName) : parseIntCsvBytes(bytes, req.fileName, () => bytes.toString('utf8'));
     const checked = req.kind === 'vectors' ? checkVectorSet(m, profile, req.fileName) : checkWeightSet(m, profile, req.fileName);
     rows = checked.rows;
     cols = checked.cols;
