@@ -1,6 +1,7 @@
 // Replay and re-score from the app: a logged run replayed from History at max speed fills the Run
 // screen to the run's own vector count and figures; at its own pace it pauses, seeks to a vector and
-// resumes (then at 16x); a re-score with another mode makes a new run linked to its parent in History.
+// resumes (then at 16x); a slower run's replay goes 4x faster as it plays, on from where it was (the
+// engine's speed event in its log, no new start); a re-score with another mode makes a new run linked to its parent in History.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineClient } from '../../shared/api/client';
@@ -13,10 +14,20 @@ describe('replay and re-score from the app', { timeout: 180_000 }, () => {
   let client: EngineClient;
   let page: Page;
   let runId = 0;
+  let slow = 0;
   beforeAll(async () => {
     [engine, browser] = await Promise.all([startEngine(), launchChromium()]);
     client = await apiClient(engine);
     runId = await runToEnd(client, { board: 'sim', mode: 'osa', workload: { kind: 'relu', vectors: 2000, seed: 1 }, batch: 200, label: 'e2e replay' });
+    // batches about 0.4 s apart (a paced link): its replay at its own pace is caught playing
+    slow = await runToEnd(client, {
+      board: 'sim',
+      simBaud: 1_500_000,
+      mode: 'osa',
+      workload: { kind: 'relu', vectors: 800, seed: 2 },
+      batch: 100,
+      label: 'e2e replay speed',
+    });
     page = await openPage(browser, `${engine.url}#/history/${runId}`);
     await page.locator('[data-testid="connection-state"][data-state="open"]').waitFor();
   }, 180_000);
@@ -84,6 +95,38 @@ describe('replay and re-score from the app', { timeout: 180_000 }, () => {
     await page.getByTestId('replay-speed-16').click();
     await expect.poll(runState, { timeout: 60_000 }).toBe('completed');
     expect(await position()).toBe(2000);
+  });
+
+  it('changes the speed of a replay as it plays: it goes on from where it was', async () => {
+    await page.getByTestId('replay-close').click();
+    await goHash(page, `#/history/${slow}`);
+    const detail = page.locator(`[data-testid="run-detail"][data-run-id="${slow}"]`);
+    await detail.waitFor();
+    await detail.getByTestId('detail-replay-speed').selectOption('1');
+    await detail.getByTestId('detail-replay').click();
+    await page.locator(`[data-testid="replay-bar"][data-run-id="${slow}"]`).waitFor();
+    await expect.poll(position, { timeout: 30_000 }).toBeGreaterThanOrEqual(200);
+    const before = await position();
+    expect(await page.getByTestId('replay-bar').getAttribute('data-state')).toBe('replaying');
+    await page.getByTestId('replay-speed-4').click();
+    // the engine's own event for the change (a stop and a new start would have none)
+    await page.locator('[data-testid="event-row"][data-kind="speed"]').waitFor();
+    expect(await page.getByTestId('replay-speed-4').getAttribute('aria-pressed')).toBe('true');
+    const seen = [before];
+    await expect
+      .poll(
+        async () => {
+          seen.push(await position());
+          return runState();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('completed');
+    seen.push(await position());
+    // on from where it was, never back
+    expect(seen.at(-1)).toBe(800);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(await page.getByTestId('replay-bar').getAttribute('data-run-id')).toBe(String(slow));
   });
 
   it('re-scores the run with another mode: a new run linked to its parent in History', async () => {
