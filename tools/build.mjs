@@ -69,6 +69,7 @@ const result = await build({
     'block-writer-thread': join(ROOT, 'engine/store/block-writer-thread.ts'),
     'compare-thread': join(ROOT, 'engine/compare/compare-thread.ts'),
     'export-worker-thread': join(ROOT, 'engine/export/export-worker-thread.ts'),
+    'import-thread': join(ROOT, 'engine/service/import-thread.ts'),
   },
   outdir: tmp,
   absWorkingDir: ROOT,
