@@ -13,6 +13,7 @@ import { useLivePickupStore } from '../../renderer/src/stores/live-pickup';
 import { useLiveRunStore } from '../../renderer/src/stores/live-run';
 import { useNavStore } from '../../renderer/src/stores/nav';
 import { useProceduresStore } from '../../renderer/src/stores/procedures';
+import { useReplayStore } from '../../renderer/src/stores/replay';
 import { FakeEngine, until } from './support/fake-engine';
 import { startDoc, statusDoc } from './support/streams';
 
@@ -57,6 +58,7 @@ beforeEach(async () => {
     if (method === 'runs.get') return { ...rows.get(params.run as number), notes: [], events: [] };
     if (method === 'run.subscribe') return { runId: params.runId, fromSeq: 0, source: 'stream' };
     if (method === 'run.start') return { runId: 30, guid: 'guid-30' };
+    if (method === 'replay.start') return { replayId: 41, runId: params.run, guid: `guid-${String(params.run)}` };
     return null;
   });
   engine.install();
@@ -131,6 +133,24 @@ describe('runs started elsewhere', () => {
     await flushPromises();
     expect(liveRun.view?.runId).toBe(9);
     expect(useNavStore().screen).toBe('run');
+    banner.unmount();
+  });
+
+  it('offers a new run while the Run screen shows a replay, which goes on', async () => {
+    const pickup = useLivePickupStore();
+    await pickup.start(60_000);
+    const replay = useReplayStore();
+    expect(await replay.start(7)).toBe(true);
+    for (const s of engine.sockets) s.deliver({ jsonrpc: '2.0', method: 'replay.document', params: { replayId: 41, document: startDoc(7, 0) } });
+    await until(() => replay.view?.runId === 7, 'the replay shown');
+    started(row(9, { label: 'from a script' }));
+    await pickup.poll();
+    expect(useLiveRunStore().view).toBeNull();
+    expect(replay.view?.runId).toBe(7);
+    expect(replay.active).toBe(true);
+    expect(pickup.notice).toMatchObject({ runId: 9, attached: false, overReplay: true, screen: 'run' });
+    const banner = mount(ConnectionBanner);
+    expect(banner.find('[data-testid="live-pickup-notice"]').text()).toContain('the Run screen goes on showing the replay');
     banner.unmount();
   });
 

@@ -1,8 +1,9 @@
 // Runs started elsewhere (the CLI's `osa-bench run --engine`, a lab script, another window): the
 // engine's live list (bench.info) is read every 2 s while connected, and a run or procedure the
 // page is not watching is taken up by the Run or the Procedures screen, unless that screen already
-// watches a live one: then a notice offers it. The first reading, when the page opens, takes up
-// what goes on without a notice (resume-watching.ts).
+// watches a live one, or the Run screen shows a replay (one may be studying it): then a notice
+// offers it. The first reading, when the page opens, takes up what goes on without a notice
+// (resume-watching.ts).
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { RunRowDoc } from '../../../shared/api/runs';
@@ -11,6 +12,7 @@ import { useConnectionStore } from './connection';
 import { useLiveRunStore } from './live-run';
 import { useNavStore } from './nav';
 import { useProceduresStore } from './procedures';
+import { useReplayStore } from './replay';
 
 export const PICKUP_EVERY_MS = 2000;
 
@@ -19,8 +21,10 @@ export interface PickupNotice {
   readonly kind: string;
   readonly label: string | null;
   readonly screen: 'run' | 'procedures';
-  /** taken up by its screen; false: that screen watches another live run, and this one is offered */
+  /** taken up by its screen; false: that screen watches another live run, or shows a replay, and this one is offered */
   readonly attached: boolean;
+  /** not taken up because the Run screen shows a replay */
+  readonly overReplay: boolean;
 }
 
 export const useLivePickupStore = defineStore('livePickup', () => {
@@ -28,6 +32,7 @@ export const useLivePickupStore = defineStore('livePickup', () => {
   const liveRun = useLiveRunStore();
   const procedures = useProceduresStore();
   const nav = useNavStore();
+  const replay = useReplayStore();
   const notice = shallowRef<PickupNotice | null>(null);
   /** live runs already seen: each is taken up (or offered) once */
   const seen = new Set<number>();
@@ -42,11 +47,12 @@ export const useLivePickupStore = defineStore('livePickup', () => {
   async function take(row: RunRowDoc, quiet: boolean): Promise<void> {
     const screen = isProcedure(row.kind) ? 'procedures' : 'run';
     const store = watcherOf(screen);
-    const busy = store.live;
+    const overReplay = screen === 'run' && replay.view !== null;
+    const busy = store.live || overReplay;
     // opening the page takes up what goes on; a second live run there is offered, as later ones are
     if (quiet && busy) return;
     if (!busy) await store.attach(row.id);
-    if (!quiet) notice.value = { runId: row.id, kind: row.kind, label: row.label, screen, attached: !busy };
+    if (!quiet) notice.value = { runId: row.id, kind: row.kind, label: row.label, screen, attached: !busy, overReplay };
   }
 
   async function read(quiet: boolean): Promise<void> {
