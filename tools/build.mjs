@@ -63,7 +63,8 @@ rmSync(tmp, { recursive: true, force: true });
 // the plugin writes paths relative to where the build will live: dist/cli/<hash>/ is as deep as tmp
 const result = await build({
   // the worker threads' modules too: a thread of a built osa-bench starts without tsx (about a
-  // second of a core each); engine/*/*-worker.mjs pick them where bin/osa-bench.mjs says
+  // second of a core each); engine/threads/thread-entry.mjs picks them where bin/osa-bench.mjs says,
+  // by name (engine/threads/engine-thread.ts ENGINE_THREADS)
   entryPoints: {
     main: join(ROOT, 'cli/main.ts'),
     'block-writer-thread': join(ROOT, 'engine/store/block-writer-thread.ts'),

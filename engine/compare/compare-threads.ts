@@ -1,7 +1,8 @@
 // The comparison threads (compare-thread.ts): started on first use, at most two (the bench PC's
 // cores), kept for the next comparison but never holding the process open. Where threads cannot
 // run (a store in memory, OSA_BENCH_COMPARE_THREADS=0), the caller compares in its own thread.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startEngineThread } from '../threads/engine-thread';
 import type { CompareAnswer, CompareJob, CompareReply } from './compare-jobs';
 
 const MAX_THREADS = 2;
@@ -29,7 +30,7 @@ export function threadsFor(path: string): boolean {
 export const threadCount = (): number => (process.env.OSA_BENCH_COMPARE_THREADS === '1' ? 1 : MAX_THREADS);
 
 function start(): Thread {
-  const worker = new Worker(new URL('./compare-worker.mjs', import.meta.url));
+  const worker = startEngineThread('compare/compare-thread');
   const thread: Thread = { worker, busy: false };
   worker.on('message', (r: CompareReply) => {
     const p = pending.get(r.id);

@@ -2,7 +2,8 @@
 // (docs/export.md): each thread reads the blocks it is sent from its own read-only connection,
 // recomputes the model's values and encodes them (export-worker-thread.ts), so the caller's
 // thread only writes bytes. At most `DEPTH` blocks per thread are in flight, which bounds memory.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startEngineThread } from '../threads/engine-thread';
 import type { BlockSummaryRecord } from '../store/run-store';
 import type { EncodedBlock, ParquetPlan } from './parquet-format';
 
@@ -35,7 +36,7 @@ class EncoderThread {
   readonly pending = new Map<number, Pending>();
 
   constructor(data: PoolData) {
-    this.worker = new Worker(new URL('./export-worker.mjs', import.meta.url), { workerData: data });
+    this.worker = startEngineThread('export/export-worker-thread', { workerData: data });
     this.worker.on('message', (r: EncodeReply) => {
       const p = this.pending.get(r.job);
       this.pending.delete(r.job);

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { threadId, Worker } from 'node:worker_threads';
+import { threadId } from 'node:worker_threads';
+import { startEngineThread } from '../threads/engine-thread';
 import type { ImportedMatrix } from '../../shared/api/rpc';
 import { FieldError } from '../../shared/api/run-options';
 import { parseIntCsvBytes } from '../../shared/io/csv';
@@ -53,7 +54,7 @@ export async function importMatrix(dir: string, req: ImportRequest, profile: Die
 /** The import in a thread of its own (import-thread.ts), of a file `importMatrix` has let through. */
 export function importMatrixInThread(dir: string, req: ImportRequest, profile: DieProfile): Promise<ImportedMatrix> {
   return new Promise<ImportedMatrix>((done, fail) => {
-    const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), { workerData: { dir, req, profile } });
+    const worker = startEngineThread('service/import-thread', { workerData: { dir, req, profile } });
     let replied = false;
     worker.once('message', (r: ImportReply) => {
       replied = true;

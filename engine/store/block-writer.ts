@@ -1,7 +1,7 @@
 // Who commits a run's blocks. In a worker thread, SQLite's synchronous writes run on the second
 // core while the main thread keeps the link busy; inline, in the caller's thread (for tests and
 // where workers cannot run). Both keep the order of blocks and fail loudly.
-import { Worker } from 'node:worker_threads';
+import { startEngineThread } from '../threads/engine-thread';
 import type { RunStore, StoredBlock } from './run-store';
 import type { WireLines } from '../../drivers/transport/recording';
 import type { OpenOptions } from './open-store';
@@ -43,7 +43,7 @@ function transferables(b: StoredBlock): ArrayBuffer[] {
 
 /** A writer thread with its own connection to the database at `path`. */
 export function workerBlockWriter(path: string, options: OpenOptions = {}): BlockWriter {
-  const worker = new Worker(new URL('./block-writer-worker.mjs', import.meta.url), { workerData: { path, options } });
+  const worker = startEngineThread('store/block-writer-thread', { workerData: { path, options } });
   let queued = 0;
   // the thread commits in order and answers each block once: the oldest callback is the one answered
   const committed: (() => void)[] = [];

@@ -1,27 +1,22 @@
-// Every worker thread the engine starts can start where the engine runs: from the sources, from
-// the build (its module is an entry of tools/build.mjs) and in the packaged app (its entry file is
-// packed by electron-builder.yml and kept out of the asar, beside dist/cli, which the built code
-// finds it from). The installers cannot be built here (no Electron binary), so this is the check.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+// Every engine thread can start where the engine runs: from the sources (its module exists), from
+// the build (its module is an entry of tools/build.mjs under its own name) and in the packaged app
+// (the one thread entry, engine/threads/thread-entry.mjs, is packed by electron-builder.yml and kept
+// out of the asar, beside dist/cli, which the built engine finds it from). The installers cannot be
+// built here (no Electron binary), so this is the check; threads start from nowhere else.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENGINE_THREADS } from '../../engine/threads/engine-thread';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const ENTRY = 'engine/threads/thread-entry.mjs';
 
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .filter((e) => e.isFile() && /\.m?ts$/.test(e.name))
     .map((e) => relative(root, join(e.parentPath, e.name)).split('\\').join('/'));
 }
-
-/** The entry file of each `new Worker(new URL('./x.mjs', import.meta.url))`, from the repository's root. */
-const workerEntries = ['engine', 'drivers', 'cli'].flatMap(sources).flatMap((file) =>
-  [...readFileSync(join(root, file), 'utf8').matchAll(/new Worker\(new URL\('\.\/([\w.-]+)', import\.meta\.url\)/g)].map((m) => ({
-    file,
-    entry: `${file.slice(0, file.lastIndexOf('/'))}/${m[1]}`,
-  })),
-);
 
 /** The list under `key:` of electron-builder.yml (its items are plain globs, one a line, between comment lines). */
 function builderList(key: string): string[] {
@@ -47,35 +42,27 @@ const packed = (path: string, globs: readonly string[]) =>
   globs.filter((g) => !g.startsWith('!')).some((g) => globToRegExp(g).test(path)) &&
   !globs.filter((g) => g.startsWith('!')).some((g) => globToRegExp(g.slice(1)).test(path));
 
-describe('worker threads', () => {
-  it('the engine starts some (the block writer, comparisons, the export, large imports)', () => {
-    expect(workerEntries.map((w) => w.entry)).toEqual(
-      expect.arrayContaining([
-        'engine/store/block-writer-worker.mjs',
-        'engine/compare/compare-worker.mjs',
-        'engine/export/export-worker.mjs',
-        'engine/service/import-worker.mjs',
-      ]),
-    );
+describe('engine threads', () => {
+  it('start only through engine-thread.ts', () => {
+    const starters = [...sources('engine'), ...sources('drivers'), ...sources('cli')].filter((f) => /new Worker\(/.test(readFileSync(join(root, f), 'utf8')));
+    expect(starters).toEqual(['engine/threads/engine-thread.ts']);
   });
 
-  it.each(workerEntries.map((w) => [w.entry, w.file]))(
-    '%s (started by %s) exists, its built module is a build entry, and the app packs it outside the asar',
-    (entry) => {
-      expect(existsSync(join(root, entry))).toBe(true);
-      const shim = readFileSync(join(root, entry), 'utf8');
-      const built = /new URL\('([\w-]+)\.mjs', pathToFileURL/.exec(shim)?.[1];
-      expect(built, `${entry} names no built module`).toBeDefined();
-      expect(readFileSync(join(root, 'tools/build.mjs'), 'utf8')).toContain(`'${built}': join(ROOT, `);
-      expect(packed(entry, builderList('files')), 'in files').toBe(true);
-      expect(packed(entry, builderList('asarUnpack')), 'in asarUnpack').toBe(true);
-    },
-  );
+  it.each(ENGINE_THREADS.map((m) => [m]))('%s exists, and its build is an entry of tools/build.mjs', (module) => {
+    expect(existsSync(join(root, 'engine', `${module}.ts`))).toBe(true);
+    const name = module.slice(module.lastIndexOf('/') + 1);
+    expect(readFileSync(join(root, 'tools/build.mjs'), 'utf8')).toContain(`'${name}': join(ROOT, 'engine/${module}.ts')`);
+  });
+
+  it('the packaged app packs their entry outside the asar', () => {
+    expect(packed(ENTRY, builderList('files')), 'in files').toBe(true);
+    expect(packed(ENTRY, builderList('asarUnpack')), 'in asarUnpack').toBe(true);
+  });
 
   it('the glob reading is the one electron-builder makes of these lists', () => {
     expect(packed('dist/cli/abc/main.mjs', ['dist/cli/**'])).toBe(true);
     expect(packed('dist/cli/abc/main.mjs.map', ['dist/cli/**', '!**/*.map'])).toBe(false);
-    expect(packed('engine/store/block-writer-worker.mjs', ['engine/**/*-worker.mjs'])).toBe(true);
-    expect(packed('engine/store/block-writer.ts', ['engine/**/*-worker.mjs'])).toBe(false);
+    expect(packed('engine/threads/thread-entry.mjs', ['engine/**/*.mjs'])).toBe(true);
+    expect(packed('engine/threads/engine-thread.ts', ['engine/threads/*.mjs'])).toBe(false);
   });
 });
