@@ -1,4 +1,4 @@
-// npm run bench -- ui [--minutes N] [--only history|stream]: the desktop UI in Chromium (web mode: the real engine,
+// npm run bench -- ui [--minutes N] [--only history|stream|replay]: the desktop UI in Chromium (web mode: the real engine,
 // `osa-bench serve`, and Debian's /usr/bin/chromium driven by playwright-core) while the engine
 // streams at full rate from the simulated board. Figures:
 // - frame times: the 95th percentile of the intervals between requestAnimationFrame callbacks over
@@ -7,14 +7,17 @@
 //   minute and after N minutes of the run (default 10; target: within 10 % of the first);
 // - the History screen on a store of 10,000 runs (seeded through RunStore.createRun/setState, not
 //   run): from opening the page to the rows drawn, and to a row opened by a click (target <= 1 s);
-//   and the same from the nav of the app already open on the Run screen (the screen without the app's start).
+//   and the same from the nav of the app already open on the Run screen (the screen without the app's start);
+// - a logged run replayed at full speed from the app (bench/ui-replay.mts; only with --only replay).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium, openPage, startEngine, type Engine } from '../test/e2e/app';
 import { median, report, type Row } from './report';
 import { seedRuns } from './seed-runs';
+import { heapMb, percentile, recordFrames, sleep, takeFrames, until } from './ui-frames';
+import { replayAtFullSpeed } from './ui-replay.mjs';
 
 const HISTORY_RUNS = 10_000;
 const HISTORY_TRIALS = 5;
@@ -40,65 +43,17 @@ if (!(Number.isFinite(MINUTES) && MINUTES >= 1)) {
   process.exit(2);
 }
 
-/** `--only history` (the History screen, a minute or two) or `--only stream` (the watched run); both by default. */
-function takeOnly(): 'history' | 'stream' | null {
+/** `--only history` (the History screen, a minute or two), `--only stream` (the watched run) or `--only replay`; the first two by default. */
+function takeOnly(): 'history' | 'stream' | 'replay' | null {
   const i = process.argv.indexOf('--only');
   if (i < 0) return null;
   const value = process.argv[i + 1];
   process.argv.splice(i, 2);
-  if (value === 'history' || value === 'stream') return value;
-  console.error('ui: --only takes history or stream');
+  if (value === 'history' || value === 'stream' || value === 'replay') return value;
+  console.error('ui: --only takes history, stream or replay');
   process.exit(2);
 }
 const ONLY = takeOnly();
-
-function percentile(values: readonly number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
-/** The page's JS heap in MB after a full collection. */
-async function heapMb(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
-}
-
-/** Start recording requestAnimationFrame timestamps in the page. */
-async function recordFrames(page: Page): Promise<void> {
-  // no named functions in here: tsx would wrap them in a helper (__name) the page does not have
-  await page.evaluate(() => {
-    const g = globalThis as unknown as { __frames: number[]; __tick(this: void, t: number): void; requestAnimationFrame(this: void, cb: (t: number) => void): number };
-    g.__frames = [];
-    g.__tick = (t: number) => {
-      g.__frames.push(t);
-      g.requestAnimationFrame(g.__tick);
-    };
-    g.requestAnimationFrame(g.__tick);
-  });
-}
-
-/** The frame intervals recorded so far (ms), and the recording emptied. */
-async function takeFrames(page: Page): Promise<number[]> {
-  const stamps = await page.evaluate(() => {
-    const g = globalThis as unknown as { __frames: number[] };
-    const s = g.__frames;
-    g.__frames = s.length > 0 ? [s[s.length - 1] ?? 0] : [];
-    return s;
-  });
-  return stamps.slice(1).map((t, i) => t - (stamps[i] ?? t));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll (the page's CSP forbids the string predicates of waitForFunction). */
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`ui: gave up waiting after ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
 
 async function streaming(browser: Browser, engine: Engine): Promise<Row[]> {
   const page = await openPage(browser, `${engine.url}#/run`);
@@ -261,7 +216,12 @@ export async function benchUi(): Promise<void> {
     browser = await launchChromium();
     const rows: Row[] = [];
 
-    if (ONLY !== 'stream') {
+    if (ONLY === 'replay') {
+      console.log('ui: logged runs replayed at full speed from the app');
+      rows.push(...(await replayAtFullSpeed(browser, dir)));
+    }
+
+    if (ONLY === null || ONLY === 'history') {
       const historyDb = join(dir, 'history.db');
       const t0 = Date.now();
       seedRuns(historyDb, HISTORY_RUNS);
@@ -273,12 +233,12 @@ export async function benchUi(): Promise<void> {
       engine = null;
     }
 
-    if (ONLY !== 'history') {
+    if (ONLY === null || ONLY === 'stream') {
       console.log(`ui: a relu run at full rate watched on the Run screen for ${MINUTES} min`);
       engine = await startEngine(join(dir, 'stream.db'));
       rows.push(...(await streaming(browser, engine)));
     }
-    report(`ui (Chromium ${browser.version()}${ONLY === 'history' ? '' : `, ${MINUTES} min`})`, rows);
+    report(`ui (Chromium ${browser.version()}${ONLY === null || ONLY === 'stream' ? `, ${MINUTES} min` : ''})`, rows);
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await browser?.close();
