@@ -8,8 +8,15 @@
 //   run's own history as the socket drains, never copied into the queue;
 // - a client so far behind that it holds more than `maxPending` messages or `maxPendingBytes` is
 //   disconnected (close code 1013) rather than dropping one of those: it can reconnect and
-//   subscribe from the last sequence number it saw.
+//   subscribe from the last sequence number it saw;
+// - where the limits ask for it (off by default: docs/api.md promises a replay's every document),
+//   a replay's batches go out at most one every `replayBatchMs` and its statuses without an event
+//   one every `replayStatusMs`, the newest of each held back meanwhile: a replay at full speed
+//   emits thousands of documents a second, which the socket takes at once but a page then parses
+//   and folds one by one, for seconds (a live run's pace is its batches', about one a second, and
+//   it spaces its statuses itself). Anything else of the replay sends what is held first, in order.
 import type { RunDocument } from '../../shared/api/documents';
+import type { Clock, TimerHandle } from '../../shared/clock';
 import { documentNotification, replayNotification } from './wire';
 
 /** Where the queue writes: a WebSocket, or a test double. */
@@ -26,9 +33,46 @@ export interface QueueLimits {
   readonly maxPending: number;
   /** most bytes of serialized messages waiting */
   readonly maxPendingBytes: number;
+  /** least ms between a replay's batches to this client (0 or none: each as it comes) */
+  readonly replayBatchMs?: number;
+  /** least ms between a replay's statuses without an event (0 or none: each as it comes) */
+  readonly replayStatusMs?: number;
 }
 
-export const DEFAULT_QUEUE_LIMITS: QueueLimits = { highWaterBytes: 256 * 1024, maxPending: 10_000, maxPendingBytes: 64 * 1024 * 1024 };
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
+  highWaterBytes: 256 * 1024,
+  maxPending: 10_000,
+  maxPendingBytes: 64 * 1024 * 1024,
+  // every replay document to every client (a script that replays a run wants them all)
+  replayBatchMs: 0,
+  replayStatusMs: 0,
+};
+
+/** Node's timers, for a queue not given a clock. */
+const processClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as TimerHandle,
+  clearTimeout: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
+};
+
+/** A replay's progress held back: the newest batch and status, in the order they came. */
+interface ReplayPace {
+  lastBatch: number;
+  lastStatus: number;
+  held: RunDocument[];
+  timer: TimerHandle | null;
+}
+
+/** Progress that a newer document of the same kind and run makes stale: a batch, or a status with no event. */
+function isProgress(doc: RunDocument): boolean {
+  return doc.type === 'batch' || (doc.type === 'status' && doc.event === null);
+}
+
+function supersedes(newer: RunDocument, older: RunDocument): boolean {
+  if (newer.type !== older.type || newer.runId !== older.runId) return false;
+  if (newer.type === 'status' && older.type === 'status') return JSON.stringify(newer.step) === JSON.stringify(older.step);
+  return true;
+}
 
 type Entry =
   | { readonly kind: 'text'; readonly text: string }
@@ -43,7 +87,7 @@ export interface QueueStats {
   /** the most messages that were ever waiting */
   readonly maxPending: number;
   readonly sent: number;
-  /** live batches superseded before they were sent */
+  /** live batches superseded before they were sent, and a replay's progress held back and superseded */
   readonly coalesced: number;
 }
 
@@ -61,12 +105,14 @@ export class ClientQueue {
   private peak = 0;
   private pumping = false;
   private closed = false;
+  private readonly paces = new Map<number, ReplayPace>();
 
   constructor(
     private readonly sink: MessageSink,
     private readonly limits: QueueLimits,
     /** called once when the client fell too far behind; the owner closes the connection */
     private readonly onOverflow: (why: string) => void,
+    private readonly clock: Clock = processClock,
   ) {}
 
   /** An answer to a request, already serialized. */
@@ -86,6 +132,69 @@ export class ClientQueue {
    * its batches superseded by newer ones while the client is behind), sent as replay.document.
    */
   replayDocument(replayId: number, doc: RunDocument): void {
+    if (this.closed) return;
+    if (!((this.limits.replayBatchMs ?? 0) > 0 || (this.limits.replayStatusMs ?? 0) > 0)) return this.replayOut(replayId, doc);
+    let pace = this.paces.get(replayId);
+    if (!pace) this.paces.set(replayId, (pace = { lastBatch: -Infinity, lastStatus: -Infinity, held: [], timer: null }));
+    if (!isProgress(doc)) {
+      this.release(replayId, pace, pace.held.length);
+      return this.replayOut(replayId, doc);
+    }
+    if (pace.held.length === 0 && this.dueAt(pace, doc) <= this.clock.now()) return this.paced(replayId, pace, doc);
+    // what is held of another run of the replay (a procedure's child) goes first, so the order holds
+    if (pace.held.some((h) => h.runId !== doc.runId)) this.release(replayId, pace, pace.held.length);
+    const before = pace.held.length;
+    pace.held = pace.held.filter((h) => !supersedes(doc, h));
+    this.coalesced += before - pace.held.length;
+    pace.held.push(doc);
+    this.wake(replayId, pace);
+  }
+
+  /** The replay's documents ended: what is held goes out, and its pace is forgotten. */
+  replayEnded(replayId: number): void {
+    const pace = this.paces.get(replayId);
+    if (pace) this.release(replayId, pace, pace.held.length);
+    this.paces.delete(replayId);
+  }
+
+  private dueAt(pace: ReplayPace, doc: RunDocument): number {
+    return doc.type === 'batch' ? pace.lastBatch + (this.limits.replayBatchMs ?? 0) : pace.lastStatus + (this.limits.replayStatusMs ?? 0);
+  }
+
+  private paced(replayId: number, pace: ReplayPace, doc: RunDocument): void {
+    if (doc.type === 'batch') pace.lastBatch = this.clock.now();
+    else pace.lastStatus = this.clock.now();
+    this.replayOut(replayId, doc);
+  }
+
+  /** The timer set for the first held document that comes due. */
+  private wake(replayId: number, pace: ReplayPace): void {
+    if (pace.timer) this.clock.clearTimeout(pace.timer);
+    pace.timer = null;
+    if (pace.held.length === 0) return;
+    const due = Math.min(...pace.held.map((h) => this.dueAt(pace, h)));
+    pace.timer = this.clock.setTimeout(
+      () => {
+        pace.timer = null;
+        // the newest held document that is due goes, and everything held before it
+        const now = this.clock.now();
+        let upTo = 0;
+        pace.held.forEach((h, k) => {
+          if (this.dueAt(pace, h) <= now) upTo = k + 1;
+        });
+        this.release(replayId, pace, upTo);
+      },
+      Math.max(0, due - this.clock.now()),
+    );
+  }
+
+  /** The first `count` held documents, sent now; the timer set again for the rest. */
+  private release(replayId: number, pace: ReplayPace, count: number): void {
+    for (const doc of pace.held.splice(0, count)) this.paced(replayId, pace, doc);
+    this.wake(replayId, pace);
+  }
+
+  private replayOut(replayId: number, doc: RunDocument): void {
     this.streamed(`replay ${replayId} run ${doc.runId}`, doc, () => replayNotification(replayId, doc));
   }
 
@@ -121,6 +230,8 @@ export class ClientQueue {
   /** Forget everything (the connection closed). */
   close(): void {
     this.closed = true;
+    for (const pace of this.paces.values()) if (pace.timer) this.clock.clearTimeout(pace.timer);
+    this.paces.clear();
     this.entries.clear();
     this.batchOfRun.clear();
     this.historyLeft = this.historyEntries = this.pendingBytes = 0;

@@ -146,6 +146,7 @@ export class Connection {
       .catch(() => undefined)
       .then(() => {
         off();
+        this.queue.replayEnded(replayId);
         this.replays.delete(replayId);
       });
   }
