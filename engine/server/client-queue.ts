@@ -9,12 +9,12 @@
 // - a client so far behind that it holds more than `maxPending` messages or `maxPendingBytes` is
 //   disconnected (close code 1013) rather than dropping one of those: it can reconnect and
 //   subscribe from the last sequence number it saw;
-// - where the limits ask for it (off by default: docs/api.md promises a replay's every document),
-//   a replay's batches go out at most one every `replayBatchMs` and its statuses without an event
-//   one every `replayStatusMs`, the newest of each held back meanwhile: a replay at full speed
-//   emits thousands of documents a second, which the socket takes at once but a page then parses
-//   and folds one by one, for seconds (a live run's pace is its batches', about one a second, and
-//   it spaces its statuses itself). Anything else of the replay sends what is held first, in order.
+// - a replay started for display (replay.start's forDisplay, which the app sets) has its batches
+//   go out at most one every 20 ms and its statuses without an event one every 250 ms, the newest
+//   of each held back meanwhile: a replay at full speed emits thousands of documents a second,
+//   which the socket takes at once but a page then parses and folds one by one, for seconds (a
+//   live run's pace is its batches', about one a second, and it spaces its statuses itself).
+//   Anything else of the replay sends what is held first, in order; other clients get every one.
 import type { RunDocument } from '../../shared/api/documents';
 import type { Clock, TimerHandle } from '../../shared/clock';
 import { documentNotification, replayNotification } from './wire';
@@ -33,19 +33,23 @@ export interface QueueLimits {
   readonly maxPending: number;
   /** most bytes of serialized messages waiting */
   readonly maxPendingBytes: number;
-  /** least ms between a replay's batches to this client (0 or none: each as it comes) */
-  readonly replayBatchMs?: number;
-  /** least ms between a replay's statuses without an event (0 or none: each as it comes) */
-  readonly replayStatusMs?: number;
 }
+
+/** How a replay started for display is paced to its client. */
+export interface ReplayPaceLimits {
+  /** least ms between the replay's batches */
+  readonly batchMs: number;
+  /** least ms between its statuses without an event */
+  readonly statusMs: number;
+}
+
+/** 50 batches a second: more than a page redraws; 4 statuses a second, as a live run sends them. */
+export const DISPLAY_PACE: ReplayPaceLimits = { batchMs: 20, statusMs: 250 };
 
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
   highWaterBytes: 256 * 1024,
   maxPending: 10_000,
   maxPendingBytes: 64 * 1024 * 1024,
-  // every replay document to every client (a script that replays a run wants them all)
-  replayBatchMs: 0,
-  replayStatusMs: 0,
 };
 
 /** Node's timers, for a queue not given a clock. */
@@ -57,6 +61,7 @@ const processClock: Clock = {
 
 /** A replay's progress held back: the newest batch and status, in the order they came. */
 interface ReplayPace {
+  readonly limits: ReplayPaceLimits;
   lastBatch: number;
   lastStatus: number;
   held: RunDocument[];
@@ -133,9 +138,8 @@ export class ClientQueue {
    */
   replayDocument(replayId: number, doc: RunDocument): void {
     if (this.closed) return;
-    if (!((this.limits.replayBatchMs ?? 0) > 0 || (this.limits.replayStatusMs ?? 0) > 0)) return this.replayOut(replayId, doc);
-    let pace = this.paces.get(replayId);
-    if (!pace) this.paces.set(replayId, (pace = { lastBatch: -Infinity, lastStatus: -Infinity, held: [], timer: null }));
+    const pace = this.paces.get(replayId);
+    if (!pace) return this.replayOut(replayId, doc);
     if (!isProgress(doc)) {
       this.release(replayId, pace, pace.held.length);
       return this.replayOut(replayId, doc);
@@ -150,6 +154,11 @@ export class ClientQueue {
     this.wake(replayId, pace);
   }
 
+  /** Pace replay `replayId`'s progress to this client (a replay started for display), from its next document. */
+  paceReplay(replayId: number, limits: ReplayPaceLimits): void {
+    if (!this.closed) this.paces.set(replayId, { limits, lastBatch: -Infinity, lastStatus: -Infinity, held: [], timer: null });
+  }
+
   /** The replay's documents ended: what is held goes out, and its pace is forgotten. */
   replayEnded(replayId: number): void {
     const pace = this.paces.get(replayId);
@@ -158,7 +167,7 @@ export class ClientQueue {
   }
 
   private dueAt(pace: ReplayPace, doc: RunDocument): number {
-    return doc.type === 'batch' ? pace.lastBatch + (this.limits.replayBatchMs ?? 0) : pace.lastStatus + (this.limits.replayStatusMs ?? 0);
+    return doc.type === 'batch' ? pace.lastBatch + pace.limits.batchMs : pace.lastStatus + pace.limits.statusMs;
   }
 
   private paced(replayId: number, pace: ReplayPace, doc: RunDocument): void {

@@ -6,7 +6,7 @@ import type { RunDocument } from '../../shared/api/documents';
 import { RPC_ERRORS } from '../../shared/api/rpc';
 import type { ReplayHandle } from '../replay/operations';
 import type { BenchApi } from '../service/bench-api';
-import { ClientQueue, type QueueLimits, type QueueStats } from './client-queue';
+import { ClientQueue, DISPLAY_PACE, type QueueLimits, type QueueStats } from './client-queue';
 import type { ClientSide } from './methods';
 import { tooLarge, type Dispatcher } from './rpc-dispatch';
 import { errorMessage } from './wire';
@@ -98,7 +98,7 @@ export class Connection {
     const side: ClientSide = {
       subscribe: (runId, fromSeq) => this.subscribe(runId, fromSeq),
       unsubscribe: (runId) => this.unsubscribe(runId),
-      watchReplay: (replayId, handle) => this.watchReplay(replayId, handle),
+      watchReplay: (replayId, handle, forDisplay) => this.watchReplay(replayId, handle, forDisplay),
       replay: (replayId) => this.replays.get(replayId),
     };
     this.dispatcher
@@ -136,11 +136,13 @@ export class Connection {
 
   /**
    * Send a replay's documents (from its first: the stream keeps what went out before this is
-   * called) until they end; a replay of a client that has left is stopped.
+   * called) until they end, its progress paced for display where the client asked; a replay of a
+   * client that has left is stopped.
    */
-  private watchReplay(replayId: number, handle: ReplayHandle): void {
+  private watchReplay(replayId: number, handle: ReplayHandle, forDisplay: boolean): void {
     if (this.disposed) return handle.control.abort();
     this.replays.set(replayId, handle);
+    if (forDisplay) this.queue.paceReplay(replayId, DISPLAY_PACE);
     const off = handle.documents.subscribe((doc) => this.queue.replayDocument(replayId, doc), 0);
     void handle.done
       .catch(() => undefined)

@@ -29,8 +29,8 @@ export interface ClientSide {
   /** send the documents of a run from `fromSeq` on, then its live ones */
   subscribe(runId: number, fromSeq: number): void;
   unsubscribe(runId: number): boolean;
-  /** send a replay's documents as replay.document notifications; stop it when the client leaves */
-  watchReplay(replayId: number, handle: ReplayHandle): void;
+  /** send a replay's documents as replay.document notifications (its progress paced for display, if asked); stop it when the client leaves */
+  watchReplay(replayId: number, handle: ReplayHandle, forDisplay: boolean): void;
   /** a replay this client started, until its documents end */
   replay(replayId: number): ReplayHandle | undefined;
 }
@@ -157,7 +157,7 @@ export function createMethods(deps: MethodDeps): Handlers<ClientSide> {
       const handle = bench.replayRun(p.run, { speed: p.speed, fromVector: p.fromVector, withData: false });
       const replayId = nextReplay++;
       // the documents follow the answer (the replay's stream keeps those it emits before then)
-      ctx.afterReply(() => ctx.watchReplay(replayId, handle));
+      ctx.afterReply(() => ctx.watchReplay(replayId, handle, p.forDisplay));
       return { replayId, runId: handle.runId, guid: handle.guid };
     },
     'replay.pause': (p, ctx) => {

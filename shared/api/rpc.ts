@@ -72,7 +72,14 @@ export const METHODS = {
   /** the run's wire lines decoded again and checked against its stored blocks */
   'runs.redecode': z.object({ run: runRef }),
   /** play a logged run back as its documents (replay.document notifications to this client) */
-  'replay.start': replayOptionsSchema.omit({ withData: true }),
+  'replay.start': replayOptionsSchema.omit({ withData: true }).extend({
+    /**
+     * pace the replay's progress for a view (the app sets it): its batches at most one every 20 ms
+     * and its statuses without an event one every 250 ms to this client, the newest of each, as a
+     * slow client gets a live run's; every other document. Off: every document, as a script wants.
+     */
+    forDisplay: z.boolean().default(false),
+  }),
   'replay.pause': replayId,
   'replay.resume': replayId,
   /** go on from the block holding `vector` (of `runId`: the replayed run, or a procedure's child) */

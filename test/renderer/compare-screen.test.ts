@@ -58,7 +58,7 @@ describe('the Compare screen', () => {
 
     await w.find('[data-testid="outlier-replay"]').trigger('click');
     await flushPromises();
-    expect(e.requests.find((r) => r.method === 'replay.start')?.params).toEqual({ run: 7, speed: null, fromVector: 1234 });
+    expect(e.requests.find((r) => r.method === 'replay.start')?.params).toEqual({ run: 7, speed: null, forDisplay: true, fromVector: 1234 });
     expect(useNavStore().screen).toBe('run');
   });
 

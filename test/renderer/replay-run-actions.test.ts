@@ -201,7 +201,7 @@ describe('a logged run’s actions', () => {
     const w = mount(RunActions, { props: { row: row() }, global: { plugins: [pinia] } });
     await w.find('[data-testid="detail-replay"]').trigger('click');
     await flushPromises();
-    expect(e.requests.find((r) => r.method === 'replay.start')?.params).toEqual({ run: 7, speed: null });
+    expect(e.requests.find((r) => r.method === 'replay.start')?.params).toEqual({ run: 7, speed: null, forDisplay: true });
     expect(useNavStore().screen).toBe('run');
   });
 });

@@ -50,7 +50,7 @@ describe('the replay store', () => {
     await connected(engine);
     const replay = useReplayStore();
     expect(await replay.start(7)).toBe(true);
-    expect(engine.requests.find((r) => r.method === 'replay.start')?.params).toEqual({ run: 7, speed: null });
+    expect(engine.requests.find((r) => r.method === 'replay.start')?.params).toEqual({ run: 7, speed: null, forDisplay: true });
     expect(replay.active).toBe(true);
     for (const d of storedDocs(7)) send(41, d);
     await until(() => replay.ended, 'the replay ended with the run’s stop');
@@ -182,7 +182,7 @@ describe('the replay store', () => {
     expect(engine.requests.some((r) => r.method === 'replay.speed' || r.method === 'replay.stop')).toBe(false);
     expect(replay.speed).toBe(4);
     await replay.start(7);
-    expect(engine.requests.filter((r) => r.method === 'replay.start').at(-1)?.params).toEqual({ run: 7, speed: 4 });
+    expect(engine.requests.filter((r) => r.method === 'replay.start').at(-1)?.params).toEqual({ run: 7, speed: 4, forDisplay: true });
 
     engine.handler = (method) => {
       if (method === 'replay.speed') throw engineError(-32602, 'speed: must be above 0 (or null: as fast as possible), got 0', 'speed');

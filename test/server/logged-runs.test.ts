@@ -67,6 +67,22 @@ describe('the engine server: logged runs', () => {
     expect((await c.request('replay.pause', { replayId: started.replayId })).error).toMatchObject({ code: RPC_ERRORS.REFUSED });
   });
 
+  it('paces a replay started for display: a batch only where it is a stored one, the last among them, and every other document, in order', async () => {
+    const stored = (await c.call('run.read', { runId })).documents;
+    const started = await c.call('replay.start', { run: runId, speed: null, forDisplay: true });
+    await c.until(() => replayDocs(c, started.replayId).some((d) => d.type === 'stop'));
+    const docs = replayDocs(c, started.replayId);
+    const batches = (list: readonly WireDocument[]) => list.filter((d) => d.type === 'batch').map(withoutSeq);
+    expect(docs.filter((d) => d.type !== 'status' && d.type !== 'batch').map(withoutSeq)).toEqual(stored.filter((d) => d.type !== 'batch').map(withoutSeq));
+    const shown = batches(docs);
+    for (const b of shown) expect(batches(stored)).toContainEqual(b);
+    // the view ends on the run's last batch: its figures are the whole run's
+    expect(shown.at(-1)).toEqual(batches(stored).at(-1));
+    const seqs = docs.map((d) => d.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
   it('pauses, seeks and resumes a replay, and stops another', async () => {
     // at a twentieth of the run's pace, the first batches are seconds apart
     const { replayId } = await c.call('replay.start', { run: runId, speed: 0.05 });

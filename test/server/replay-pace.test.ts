@@ -1,15 +1,15 @@
-// A replay's documents to one client, paced where the queue's limits ask for it (not by default):
-// at full speed a replay emits thousands of batches and statuses a second, and a page that watches
-// it would parse and fold every one. Its batches go out at most one every replayBatchMs and its
-// statuses without an event one every replayStatusMs, the newest held meanwhile; everything else
+// A replay's documents to one client, paced where it was started for display (replay.start's
+// forDisplay): at full speed a replay emits thousands of batches and statuses a second, and a page
+// that watches it would parse and fold every one. Its batches go out at most one every 20 ms and its
+// statuses without an event one every 250 ms, the newest held meanwhile; everything else
 // (start, descriptor, a status with an event, stop) goes at once, after what is held, so the order
 // of sequence numbers holds.
 import { describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../shared/api/documents';
-import { ClientQueue, DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../../engine/server/client-queue';
+import { ClientQueue, DISPLAY_PACE, type QueueLimits } from '../../engine/server/client-queue';
 import { FakeClock } from '../support/fake-clock';
 
-const LIMITS: QueueLimits = { highWaterBytes: 1e9, maxPending: 50, maxPendingBytes: 1e9, replayBatchMs: 20, replayStatusMs: 250 };
+const LIMITS: QueueLimits = { highWaterBytes: 1e9, maxPending: 50, maxPendingBytes: 1e9 };
 
 class Sink {
   bufferedAmount = 0;
@@ -30,11 +30,13 @@ let seq = 0;
 const doc = (type: 'start' | 'batch' | 'status' | 'stop', extra: Record<string, unknown> = {}): RunDocument =>
   ({ type, runId: 1, seq: seq++, ...(type === 'status' ? { event: null, step: null } : {}), ...extra }) as unknown as RunDocument;
 
-function setup(limits: QueueLimits = LIMITS) {
+/** A queue whose replay 3 was started for display. */
+function setup(forDisplay = true) {
   seq = 0;
   const clock = new FakeClock();
   const sink = new Sink();
-  const q = new ClientQueue(sink, limits, () => undefined, clock);
+  const q = new ClientQueue(sink, LIMITS, () => undefined, clock);
+  if (forDisplay) q.paceReplay(3, DISPLAY_PACE);
   return { clock, sink, q };
 }
 
@@ -113,8 +115,8 @@ describe('a replay’s documents to a client, paced', () => {
     expect(sink.sent).toHaveLength(7);
   });
 
-  it('sends every replay document as it comes by default (the API promises them all)', () => {
-    const { clock, sink, q } = setup({ ...DEFAULT_QUEUE_LIMITS, highWaterBytes: 1e9 });
+  it('sends every document of a replay not started for display as it comes (the API promises them all)', () => {
+    const { clock, sink, q } = setup(false);
     for (let i = 0; i < 10; i++) {
       q.replayDocument(3, doc('batch'));
       q.replayDocument(3, doc('status'));

@@ -95,7 +95,8 @@ export const useReplayStore = defineStore('replay', () => {
     // read); what comes before this store is ready for it waits in `early`
     let ready = false;
     const early: WireDocument[] = [];
-    const { started, watch } = await client.startReplay({ run, speed: at, ...(fromVector === undefined ? {} : { fromVector }) }, (doc) => {
+    // paced for display: at full speed the engine would send thousands of documents a second, and the page fold each (docs/benchmarks.md, ui)
+    const { started, watch } = await client.startReplay({ run, speed: at, forDisplay: true, ...(fromVector === undefined ? {} : { fromVector }) }, (doc) => {
       if (!ready) early.push(doc);
       // a replay stopped for this one may still send what it had in flight: not this one's
       else if (replayId.value === started.replayId) receive(doc);
