@@ -103,6 +103,37 @@ describe('line budget', () => {
     );
   });
 
+  // Found by the property above (seeds 113093374 and 2): one mean length per bucket for passes and
+  // failures alike let failures of a longer line, in the same bucket as the longest, lengthen lines.
+  it.each([
+    [
+      [
+        [8192, 2],
+        [5530, 4],
+        [20, 0],
+      ],
+      14106,
+    ],
+    [
+      [
+        [4096, 1],
+        [20, 0],
+        [2950, 3],
+        [3479, 3],
+      ],
+      7262,
+    ],
+  ])('failures of the longest line, in its bucket, do not lengthen lines: %j then %i', (trips, extraLength) => {
+    const [worse, passed] = [new LineBudget(), new LineBudget()];
+    for (const [length, failures] of trips as [number, number][]) {
+      worse.record(length, failures);
+      passed.record(length, failures);
+    }
+    worse.record(extraLength, 3);
+    passed.record(extraLength, 0);
+    expect(worse.lineBytes(MAX, H)).toBeLessThanOrEqual(passed.lineBytes(MAX, H) + 1);
+  });
+
   it('tells the share of recent transmissions that failed: 0 on a clean link, fading as clean round trips follow', () => {
     const budget = new LineBudget({ halfLife: 100 });
     feed(budget, [200], () => 1, 50);
