@@ -29,11 +29,10 @@ export interface LinkErrorEstimate {
 }
 
 export class LineBudget {
-  /** per bucket: transmissions, failed transmissions, and their bytes, all decayed */
+  /** per bucket: transmissions, failed transmissions, and transmitted bytes, all decayed */
   private readonly sent = new Float64Array(BUCKETS);
   private readonly failed = new Float64Array(BUCKETS);
   private readonly bytes = new Float64Array(BUCKETS);
-  private readonly failedBytes = new Float64Array(BUCKETS);
   private readonly keep: number;
   private cached: LinkErrorEstimate | null = null;
   /** round trips reported */
@@ -52,13 +51,11 @@ export class LineBudget {
       this.sent[j] = (this.sent[j] as number) * this.keep;
       this.failed[j] = (this.failed[j] as number) * this.keep;
       this.bytes[j] = (this.bytes[j] as number) * this.keep;
-      this.failedBytes[j] = (this.failedBytes[j] as number) * this.keep;
     }
     const j = Math.min(BUCKETS - 1, Math.max(0, Math.floor(Math.log2(bytes))));
     this.sent[j] = (this.sent[j] as number) + failures + 1;
     this.failed[j] = (this.failed[j] as number) + failures;
     this.bytes[j] = (this.bytes[j] as number) + bytes * (failures + 1);
-    this.failedBytes[j] = (this.failedBytes[j] as number) + bytes * failures;
     this.roundTrips++;
     if (failures > 0) this.retried++;
     this.cached = null;
@@ -96,36 +93,28 @@ export class LineBudget {
     const out: Observation[] = [];
     for (let j = 0; j < BUCKETS; j++) {
       const n = this.sent[j] as number;
-      const f = this.failed[j] as number;
-      const failedBytes = this.failedBytes[j] as number;
-      if (n > 1e-9)
-        out.push({ n, f, passedLength: n - f > 1e-9 ? ((this.bytes[j] as number) - failedBytes) / (n - f) : 0, failedLength: f > 1e-9 ? failedBytes / f : 0 });
+      if (n > 1e-9) out.push({ n, f: this.failed[j] as number, length: (this.bytes[j] as number) / n });
     }
     return out;
   }
 }
 
-/**
- * A bucket's transmissions. The lengths that passed and those that failed are averaged apart: the
- * likelihood is linear in the length of a pass but not of a failure, and one mean for both let a
- * failure of the longest lines pull the fit towards longer ones when it moved its bucket's mean.
- */
 interface Observation {
   /** transmissions */
   readonly n: number;
   /** of which failed */
   readonly f: number;
-  /** mean length in bytes of those that got through, and of those that failed */
-  readonly passedLength: number;
-  readonly failedLength: number;
+  /** their mean length in bytes */
+  readonly length: number;
 }
 
 /** Log-likelihood of hazards (a, b): each transmission gets through with probability e^-(a + b L). */
 function logLikelihood(obs: readonly Observation[], a: number, b: number): number {
   let sum = 0;
   for (const o of obs) {
-    sum -= (o.n - o.f) * (a + b * o.passedLength);
-    if (o.f > 0) sum += o.f * Math.log(-Math.expm1(-(a + b * o.failedLength))); // ln(1 - e^-x); -Infinity at x = 0
+    const x = a + b * o.length;
+    sum -= (o.n - o.f) * x;
+    if (o.f > 0) sum += o.f * Math.log(-Math.expm1(-x)); // ln(1 - e^-x); -Infinity at x = 0
   }
   return sum;
 }
@@ -133,7 +122,7 @@ function logLikelihood(obs: readonly Observation[], a: number, b: number): numbe
 /** The per-line hazard that best fits `obs` for a per-byte hazard b: the likelihood is concave in a. */
 function bestPerLine(obs: readonly Observation[], b: number): number {
   // dL/da = sum f/(e^x - 1) - (n - f): decreasing in a
-  const slope = (a: number) => obs.reduce((s, o) => s + (o.f > 0 ? o.f / Math.expm1(a + b * o.failedLength) : 0) - (o.n - o.f), 0);
+  const slope = (a: number) => obs.reduce((s, o) => s + o.f / Math.expm1(a + b * o.length) - (o.n - o.f), 0);
   if (slope(0) <= 0) return 0;
   let lo = 0;
   let hi = 1;

@@ -77,14 +77,15 @@ describe('line budget', () => {
   });
 
   // Failures on short lines may rightly lengthen them (they point at faults that hit a line
-  // whatever its length); failures on the longest lines never do.
-  it('stays between the framing and the board limit, and never lengthens lines for failures of the longest', () => {
+  // whatever its length); failures on lines longer than any before never do.
+  it('stays between the framing and the board limit, and never lengthens lines for failures of lines longer than any before', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ length: fc.integer({ min: 20, max: MAX }), failures: fc.nat(6) }), { minLength: 1, maxLength: 60 }),
         fc.integer({ min: 0, max: MAX }),
         (trips, extra) => {
-          const extraLength = Math.max(...trips.map((t) => t.length)) + extra;
+          // in a length bucket of its own, above the others (see below for one in the longest's bucket)
+          const extraLength = 2 ** (Math.floor(Math.log2(Math.max(...trips.map((t) => t.length)))) + 1) + extra;
           const budget = new LineBudget();
           for (const t of trips) budget.record(t.length, t.failures);
           const before = budget.lineBytes(MAX, H);
@@ -103,8 +104,12 @@ describe('line budget', () => {
     );
   });
 
-  // Found by the property above (seeds 113093374 and 2): one mean length per bucket for passes and
-  // failures alike let failures of a longer line, in the same bucket as the longest, lengthen lines.
+  // Round trips within a factor of two of each other share a bucket and its mean length (the fit
+  // needs lengths, not every one). A failure in the longest line's bucket moves that mean, and the
+  // fit with it, by a byte or two: found by the property above before it kept the new length in a
+  // bucket of its own (seed 113093374 in CI, and a wider search). Keeping the passes' and the
+  // failures' mean lengths apart removed it, but cost the 1e-4 noisy link 13 % of its goodput
+  // (npm run bench -- noisy: 0.67 of the clean link against 0.77), so the drift stays, bounded.
   it.each([
     [
       [
@@ -123,7 +128,7 @@ describe('line budget', () => {
       ],
       7262,
     ],
-  ])('failures of the longest line, in its bucket, do not lengthen lines: %j then %i', (trips, extraLength) => {
+  ])('failures of a line in the longest line’s bucket lengthen lines by at most 0.5 %%: %j then %i', (trips, extraLength) => {
     const [worse, passed] = [new LineBudget(), new LineBudget()];
     for (const [length, failures] of trips as [number, number][]) {
       worse.record(length, failures);
@@ -131,7 +136,7 @@ describe('line budget', () => {
     }
     worse.record(extraLength, 3);
     passed.record(extraLength, 0);
-    expect(worse.lineBytes(MAX, H)).toBeLessThanOrEqual(passed.lineBytes(MAX, H) + 1);
+    expect(worse.lineBytes(MAX, H)).toBeLessThanOrEqual(passed.lineBytes(MAX, H) * 1.005);
   });
 
   it('tells the share of recent transmissions that failed: 0 on a clean link, fading as clean round trips follow', () => {
