@@ -31,7 +31,7 @@ import { RunOutput } from '../run/run-output';
 import type { RunHandle } from '../service/bench-api';
 import { DocumentStream } from '../service/document-stream';
 import { inlineBlockWriter } from '../store/block-writer';
-import type { RunStore } from '../store/run-store';
+import { resultBlockOf, type RunStore } from '../store/run-store';
 import { readStoredRun, type StoredRun } from '../store/stored-run';
 import { measuredAdcBits, readBlock, runCalibration, yielder } from './stored-blocks';
 
@@ -218,16 +218,7 @@ export async function startRescore(store: RunStore, ref: string | number, req: R
         if (control.aborted) break;
         const b = readBlock(store, src.id, record);
         const expected = model.evaluate(intMatrix(b.vectors, profile.rows, source.vectors.read(b.firstVector, b.vectors)), config, { codes: true });
-        const measured = {
-          first: b.firstVector,
-          count: b.vectors * b.repeat,
-          outputs: b.outputs,
-          planes: b.planes,
-          digital: b.digital,
-          saliency: b.saliency,
-          level: b.level,
-          codes: b.codes,
-        };
+        const measured = resultBlockOf(b);
         const { yhat, ...cmp } = compareWithModel(profile, model.geometry, expected, measured, plan.calibration.reading);
         // the live plots' sample and histograms, as a measured run's blocks have them (drive.ts)
         const sample = blockSample(profile, model.geometry, expected, measured, yhat, plan.calibration.reading);

@@ -5,7 +5,7 @@
 import { compareWithModel } from '../../shared/analysis/compare';
 import { createDieModel, type DieModelOptions } from '../../shared/model/evaluator';
 import { intMatrix } from '../../shared/model/matrix';
-import type { RunStore, StoredBlock } from './run-store';
+import { resultBlockOf, type RunStore, type StoredBlock } from './run-store';
 import { readStoredRun } from './stored-run';
 
 /** A stored block with what the run computed beside it when it committed the block. */
@@ -25,16 +25,7 @@ export function* blocksWithModel(store: RunStore, runId: number, options: DieMod
   const model = createDieModel(profile, weights, options);
   for (const b of store.blocks(runId)) {
     const expected = model.evaluate(intMatrix(b.vectors, profile.rows, vectors.read(b.firstVector, b.vectors)), config, { codes: true });
-    const measured = {
-      first: b.firstVector,
-      count: b.vectors * b.repeat,
-      outputs: b.outputs,
-      planes: b.planes,
-      digital: b.digital,
-      saliency: b.saliency,
-      level: b.level,
-      codes: b.codes,
-    };
+    const measured = resultBlockOf(b);
     const cmp = compareWithModel(profile, model.geometry, expected, measured, calibration);
     // results hold vectors x repeat records, record r for vector r mod vectors
     const n = b.digital.length;

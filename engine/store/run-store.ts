@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { CalibrationRecord } from '../../shared/api/runs';
 import { blockSampleSchema, type BlockSample } from '../../shared/api/figures';
 import type { ComparisonSummary } from '../../shared/analysis/compare';
+import type { ResultBlock } from '../../shared/protocol/data-blocks';
 import type { IntMatrix } from '../../shared/model/matrix';
 import { intMatrix } from '../../shared/model/matrix';
 import { forEachChunk, type VectorSource } from '../../shared/workload/vector-source';
@@ -93,6 +94,20 @@ export interface BlockSummaryRecord {
  * not stored: block-reader.ts recomputes it.
  */
 export interface StoredBlock extends BlockSummaryRecord, MeasuredValues {}
+
+/** A stored block as the board's result block it was measured as (every record: vectors x repeat), for compareWithModel. */
+export function resultBlockOf(b: StoredBlock): ResultBlock {
+  return {
+    first: b.firstVector,
+    count: b.vectors * b.repeat,
+    outputs: b.outputs,
+    planes: b.planes,
+    digital: b.digital,
+    saliency: b.saliency,
+    level: b.level,
+    codes: b.codes,
+  };
+}
 
 /** Vector set chunks: relu activations are half zeros; level 1 takes most of that at a fraction of the time. */
 const VECTORS_DEFLATE = { level: 1 } as const;

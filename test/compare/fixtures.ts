@@ -10,7 +10,7 @@ import { simBoardLink } from '../../engine/board/board-link';
 import { executeRun, type RunSummary } from '../../engine/run/run-engine';
 import { inlineBlockWriter } from '../../engine/store/block-writer';
 import { encodeMeasured } from '../../engine/store/block-codec';
-import type { RunStore, StoredBlock } from '../../engine/store/run-store';
+import { resultBlockOf, type RunStore, type StoredBlock } from '../../engine/store/run-store';
 import { openRunStore } from '../../engine/store/store';
 import { readStoredRun } from '../../engine/store/stored-run';
 import { compareWithModel } from '../../shared/analysis/compare';
@@ -82,16 +82,7 @@ export function rewriteBlocks(store: RunStore, runId: number, alter: (b: StoredB
   for (const b of blocks) {
     alter(b);
     const expected = model.evaluate(intMatrix(b.vectors, profile.rows, vectors.read(b.firstVector, b.vectors)), config, { codes: true });
-    const s = compareWithModel(profile, model.geometry, expected, {
-      first: b.firstVector,
-      count: b.vectors * b.repeat,
-      outputs: b.outputs,
-      planes: b.planes,
-      digital: b.digital,
-      saliency: b.saliency,
-      level: b.level,
-      codes: b.codes,
-    });
+    const s = compareWithModel(profile, model.geometry, expected, resultBlockOf(b));
     update.run(
       encodeMeasured(b, b.planes),
       s.digitalMismatches,

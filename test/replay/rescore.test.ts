@@ -6,7 +6,7 @@ import { systemClock } from '../../drivers/clock';
 import { compareRun } from '../../engine/compare/compare-run';
 import { startRescore } from '../../engine/replay/rescore';
 import { readRunDocuments } from '../../engine/store/run-documents';
-import type { RunStore } from '../../engine/store/run-store';
+import { resultBlockOf, type RunStore } from '../../engine/store/run-store';
 import { readStoredRun } from '../../engine/store/stored-run';
 import { blockSample } from '../../shared/analysis/block-sample';
 import { compareWithModel } from '../../shared/analysis/compare';
@@ -42,16 +42,7 @@ function expectFreshSummaries(store: RunStore, parent: number, derived: number, 
     for (const f of ['digital', 'saliency', 'level', 'codes'] as const) expect(bytes(d[f]).equals(bytes(b[f]))).toBe(true);
     expect(d.power).toEqual(b.power);
     const expected = model.evaluate(intMatrix(b.vectors, profile.rows, vectors.read(b.firstVector, b.vectors)), config, { codes: true });
-    const measured = {
-      first: b.firstVector,
-      count: b.vectors,
-      outputs: b.outputs,
-      planes: b.planes,
-      digital: b.digital,
-      saliency: b.saliency,
-      level: b.level,
-      codes: b.codes,
-    };
+    const measured = resultBlockOf(b);
     const fresh = compareWithModel(profile, model.geometry, expected, measured, reading);
     expect(kept[k]!.summary).toEqual(Object.fromEntries(Object.entries(fresh).filter(([key]) => key !== 'yhat')));
     // the live plots' sample of the re-scored block, against the fresh model
