@@ -36,26 +36,13 @@ const PASS_VECTORS = 65_536;
 const OUTLIERS = 20;
 const CODE_RANGE = 16;
 
-/** The run a comparison reads: refused, naming the field, when it has nothing to compare. */
-export function comparableRun(store: RunStore, ref: string | number, field = 'run'): { stored: StoredRun; summaries: BlockSummaryRecord[] } {
-  // the run itself is refused as StoredRunError (field 'run'), another run by its own field
-  const refuse = (message: string) => (field === 'run' ? new StoredRunError(message) : new FieldError(field, message));
-  let stored: StoredRun;
-  try {
-    stored = readStoredRun(store, ref);
-  } catch (e) {
-    throw e instanceof StoredRunError ? refuse(e.message) : e;
-  }
-  const summaries = store.blockSummaries(stored.row.id);
-  if (summaries.length === 0) throw refuse(`run ${stored.row.id} has no committed block: nothing to compare`);
-  return { stored, summaries };
-}
-
 /**
- * The run a comparison reads, refused as comparableRun refuses it, without reading its block
- * summaries (what the engine's thread checks before a comparison thread reads the run).
+ * The run a comparison reads, refused, naming the field, when it cannot be read back or has no
+ * committed block; its block summaries are not read (what the engine's thread checks before a
+ * comparison thread reads the run).
  */
 export function checkedRun(store: RunStore, ref: string | number, field = 'run'): { stored: StoredRun } {
+  // the run itself is refused as StoredRunError (field 'run'), another run by its own field
   const refuse = (message: string) => (field === 'run' ? new StoredRunError(message) : new FieldError(field, message));
   let stored: StoredRun;
   try {
@@ -65,6 +52,12 @@ export function checkedRun(store: RunStore, ref: string | number, field = 'run')
   }
   if (store.committedExtent(stored.row.id).nextBlock === 0) throw refuse(`run ${stored.row.id} has no committed block: nothing to compare`);
   return { stored };
+}
+
+/** The run a comparison reads, refused as checkedRun refuses it, with its block summaries. */
+export function comparableRun(store: RunStore, ref: string | number, field = 'run'): { stored: StoredRun; summaries: BlockSummaryRecord[] } {
+  const { stored } = checkedRun(store, ref, field);
+  return { stored, summaries: store.blockSummaries(stored.row.id) };
 }
 
 export function comparedRun(stored: StoredRun, summaries: readonly BlockSummaryRecord[]): RunComparison['run'] {
